@@ -1,0 +1,457 @@
+"""Landing → bronze: one raw export's bytes to its tables, indicator rows and parse findings.
+
+The parser is a pure function. It reads headers by label (never by position), recovers unlabeled
+header values by their shape, maps the indicator grid by its own header row, and stamps every
+record with the 1-based line it came from. Everything is expressed over whole files as Polars
+expressions; the only Python-level work is decoding and one `str.split` per file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from assets import reference
+from assets.reference import AMOUNT_FIELDS, GRID_COLUMNS, label_key
+
+TITLE_PATTERN = r"^(\d{4})\s*年度?[^\t]{0,20}?绩效目标(?:申报)?表$"
+HEADER_FIELDS: tuple[str, ...] = tuple(
+    reference.header_labels()["field"].unique(maintain_order=True).to_list()
+)
+
+FINDING_SCHEMA: dict[str, pl.DataType] = {
+    "table_seq": pl.Int32(),
+    "source_line": pl.Int32(),
+    "rule_id": pl.String(),
+    "column_name": pl.String(),
+    "value": pl.String(),
+    "message": pl.String(),
+}
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding seen in the field."""
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What one file holds. `encoding` is None when the bytes could not be decoded."""
+
+    encoding: str | None
+    line_count: int
+    tables: pl.DataFrame
+    indicators: pl.DataFrame
+    findings: pl.DataFrame
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Detect the encoding from the bytes: BOMs first, then strict UTF-8, then strict GB18030."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data:
+        raise DecodeError("binary content (NUL bytes) in a text export")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as error:
+        raise DecodeError(
+            f"neither UTF-8 nor GB18030 (invalid byte at offset {error.start})"
+        ) from error
+
+
+def _findings(rows: pl.DataFrame | list[dict[str, object]]) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, schema=FINDING_SCHEMA) if isinstance(rows, list) else rows
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in FINDING_SCHEMA.items()])
+
+
+def _empty_tables() -> pl.DataFrame:
+    columns: dict[str, pl.DataType] = {
+        "table_seq": pl.Int32(),
+        "title_line": pl.Int32(),
+        "end_line": pl.Int32(),
+        "year": pl.Int32(),
+        "grid_header_line": pl.Int32(),
+        "grid_columns": pl.List(pl.String()),
+    }
+    for field in HEADER_FIELDS:
+        columns[field] = pl.String()
+        columns[f"{field}_line"] = pl.Int32()
+        columns[f"{field}_inferred"] = pl.Boolean()
+    for field in AMOUNT_FIELDS:
+        columns[f"{field}_unit"] = pl.String()
+    return pl.DataFrame(schema=columns)
+
+
+def _empty_indicators() -> pl.DataFrame:
+    schema: dict[str, pl.DataType] = {"table_seq": pl.Int32(), "source_line": pl.Int32()}
+    schema |= {column: pl.String() for column in GRID_COLUMNS}
+    schema["aligned"] = pl.Boolean()
+    return pl.DataFrame(schema=schema)
+
+
+def _unreadable(reason: str, line_count: int = 0, encoding: str | None = None) -> ParsedFile:
+    finding = {
+        "table_seq": None,
+        "source_line": None,
+        "rule_id": "E005",
+        "column_name": None,
+        "value": None,
+        "message": reason,
+    }
+    return ParsedFile(
+        encoding, line_count, _empty_tables(), _empty_indicators(), _findings([finding])
+    )
+
+
+def parse_file(data: bytes) -> ParsedFile:
+    """Parse one export. Never raises on bad input: unreadable files become an E005 finding."""
+    try:
+        text, encoding = decode(data)
+    except DecodeError as error:
+        return _unreadable(f"cannot decode the file: {error}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = _classify_lines(text)
+    if lines.height == 0 or lines["table_seq"].max() == 0:
+        return _unreadable(
+            "holds no performance target table (no 'YYYY年度绩效目标表' title)",
+            lines.height,
+            encoding,
+        )
+    header_values, header_findings = _read_headers(lines)
+    grid_layout, layout_findings = _read_grid_layout(lines)
+    indicators, row_findings = _read_grid_rows(lines, grid_layout)
+    tables = _assemble_tables(lines, header_values, grid_layout)
+    stray = _stray_lines(lines)
+    findings = pl.concat(
+        [_findings(f) for f in (header_findings, layout_findings, row_findings, stray)]
+    ).sort("source_line", "rule_id", nulls_last=True)
+    return ParsedFile(encoding, lines.height, tables, indicators, findings)
+
+
+def _classify_lines(text: str) -> pl.DataFrame:
+    """Every line with its table (by title), its zone and its raw cells."""
+    grid_marker = "|".join(
+        re.escape(label)
+        for label in reference.grid_columns().filter(pl.col("column") == "level1")["label"]
+    )
+    frame = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
+    stripped = pl.col("text").str.replace_all(r"[\t\s]+", "")
+    frame = frame.with_columns(
+        pl.col("line").cast(pl.Int32),
+        stripped.str.extract(TITLE_PATTERN, 1).cast(pl.Int32).alias("title_year"),
+        (stripped == "").alias("blank"),
+        pl.col("text").str.contains(grid_marker).alias("grid_marker"),
+    ).with_columns(pl.col("title_year").is_not_null().cum_sum().cast(pl.Int32).alias("table_seq"))
+    first_grid_header = (
+        pl.when(pl.col("grid_marker") & (pl.col("table_seq") > 0))
+        .then(pl.col("line"))
+        .min()
+        .over("table_seq")
+    )
+    frame = frame.with_columns(first_grid_header.alias("grid_header_line"))
+    zone = (
+        pl.when(pl.col("table_seq") == 0)
+        .then(pl.lit("preamble"))
+        .when(pl.col("title_year").is_not_null())
+        .then(pl.lit("title"))
+        .when(pl.col("blank"))
+        .then(pl.lit("blank"))
+        .when(pl.col("grid_header_line").is_null() | (pl.col("line") < pl.col("grid_header_line")))
+        .then(pl.lit("header"))
+        .when(pl.col("line") == pl.col("grid_header_line"))
+        .then(pl.lit("grid_header"))
+        .otherwise(pl.lit("grid"))
+    )
+    return frame.with_columns(zone.alias("zone"))
+
+
+def _cells(lines: pl.DataFrame, zone: str) -> pl.DataFrame:
+    """The non-empty cells of one zone, one row per cell, with position and normalized key."""
+    exploded = (
+        lines.filter(pl.col("zone") == zone)
+        .select("table_seq", "line", pl.col("text").str.split("\t").alias("cell"))
+        .with_columns(pl.int_ranges(pl.col("cell").list.len(), dtype=pl.Int32).alias("pos"))
+        .explode("cell", "pos")
+        .with_columns(pl.col("cell").str.strip_chars())
+        .filter(pl.col("cell") != "")
+    )
+    return exploded.with_columns(label_key(pl.col("cell")).alias("key"))
+
+
+def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(table_seq, field, value, unit, line, inferred) for every header field found.
+
+    A label's value is the next non-empty cell on its line (or the rest of the label's own cell,
+    "项目总额:12.00万元"); an amount's unit is the non-empty cell after its value. Cells that no
+    label claims are recognized by shape (project code-name pair, phone, person's name) for the
+    fields that the table did not label; anything else is reported, never silently dropped.
+    """
+    labels = reference.header_labels()
+    money = reference.money_units()["unit"].to_list()
+    within_line = ("table_seq", "line")
+    cells = _cells(lines, "header").with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int32).over(within_line).alias("rank")
+    )
+    split = pl.col("cell").str.extract_groups(r"^([^:：]+)[:：]\s*(.+)$")
+    cells = (
+        cells.with_columns(split.alias("parts"))
+        .with_columns(
+            label_key(pl.col("parts").struct.field("1")).alias("prefix_key"),
+            pl.col("parts").struct.field("2").str.strip_chars().alias("inline_value"),
+        )
+        .drop("parts")
+        .join(labels, left_on="key", right_on="label", how="left")
+        .join(
+            labels.rename({"field": "inline_field", "kind": "inline_kind"}),
+            left_on="prefix_key",
+            right_on="label",
+            how="left",
+        )
+    )
+    has_inline = pl.col("field").is_null() & pl.col("inline_field").is_not_null()
+    cells = (
+        cells.with_columns(
+            pl.when(has_inline).then(pl.col("inline_value")).alias("inline_value"),
+            pl.coalesce("field", "inline_field").alias("field"),
+            pl.coalesce("kind", "inline_kind").alias("kind"),
+        )
+        .drop("inline_field", "inline_kind", "prefix_key")
+        .sort("table_seq", "line", "rank")
+    )
+    is_label = pl.col("field").is_not_null()
+    cells = cells.with_columns(
+        is_label.alias("is_label"),
+        pl.col("cell").shift(-1).over(within_line).alias("next1"),
+        is_label.shift(-1).over(within_line).fill_null(True).alias("next1_label"),
+        pl.col("cell").shift(-2).over(within_line).alias("next2"),
+        is_label.shift(-2).over(within_line).fill_null(True).alias("next2_label"),
+    )
+    inline = pl.col("inline_value").is_not_null()
+    value_from_next = ~inline & ~pl.col("next1_label")
+    unit_rank_offset = pl.when(inline).then(1).otherwise(2)
+    unit_candidate = (
+        pl.when(inline & ~pl.col("next1_label"))
+        .then(pl.col("next1"))
+        .when(value_from_next & ~pl.col("next2_label"))
+        .then(pl.col("next2"))
+    )
+    labelled = cells.filter("is_label").with_columns(
+        pl.when(inline)
+        .then(pl.col("inline_value"))
+        .when(value_from_next)
+        .then(pl.col("next1"))
+        .alias("value"),
+        pl.when((pl.col("kind") == "amount") & unit_candidate.is_in(money))
+        .then(unit_candidate)
+        .alias("unit"),
+    )
+    consumed = pl.concat(
+        [
+            labelled.filter(value_from_next).select(
+                "table_seq", "line", (pl.col("rank") + 1).alias("rank")
+            ),
+            labelled.filter(pl.col("unit").is_not_null()).select(
+                "table_seq", "line", (pl.col("rank") + unit_rank_offset).alias("rank")
+            ),
+        ]
+    )
+    orphans = cells.filter(~pl.col("is_label")).join(
+        consumed, on=("table_seq", "line", "rank"), how="anti"
+    )
+    found = (
+        labelled.select(
+            "table_seq",
+            "field",
+            "value",
+            "unit",
+            "line",
+            pl.lit(False).alias("inferred"),
+        )
+        .filter(pl.col("value").is_not_null())
+        .unique(("table_seq", "field"), keep="first", maintain_order=True)
+    )
+    inferred_parts = []
+    for shape in reference.header_shapes().iter_rows(named=True):
+        inferred_parts.append(
+            orphans.filter(pl.col("cell").str.contains(shape["pattern"])).select(
+                "table_seq",
+                pl.lit(shape["field"]).alias("field"),
+                pl.col("cell").alias("value"),
+                pl.lit(None, dtype=pl.String).alias("unit"),
+                "line",
+                pl.lit(True).alias("inferred"),
+                "rank",
+            )
+        )
+    inferred = (
+        pl.concat(inferred_parts)
+        .join(found.select("table_seq", "field"), on=("table_seq", "field"), how="anti")
+        .unique(("table_seq", "field"), keep="first", maintain_order=True)
+    )
+    # One orphan fills one field: the first shape that claims it wins.
+    inferred = inferred.unique(("table_seq", "line", "rank"), keep="first", maintain_order=True)
+    ignored = orphans.join(
+        inferred.select("table_seq", "line", "rank"), on=("table_seq", "line", "rank"), how="anti"
+    )
+    findings = ignored.select(
+        "table_seq",
+        pl.col("line").alias("source_line"),
+        pl.lit("W110").alias("rule_id"),
+        pl.lit("header").alias("column_name"),
+        pl.col("cell").alias("value"),
+        pl.lit("header cell matches no label and no known shape; ignored").alias("message"),
+    )
+    values = pl.concat([found, inferred.drop("rank")])
+    return values, findings
+
+
+def _read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per table: the position of each canonical grid column, read from the grid's header row."""
+    cells = _cells(lines, "grid_header").join(
+        reference.grid_columns(), left_on="key", right_on="label", how="left"
+    )
+    mapped = cells.filter(pl.col("column").is_not_null()).unique(
+        ("table_seq", "column"), keep="first", maintain_order=True
+    )
+    positions = mapped.pivot(on="column", index="table_seq", values="pos")
+    for column in GRID_COLUMNS:
+        if column not in positions.columns:
+            positions = positions.with_columns(pl.lit(None, dtype=pl.Int32).alias(column))
+    layout = (
+        cells.group_by("table_seq")
+        .agg(
+            pl.col("line").first().alias("grid_header_line"),
+            pl.col("cell").alias("grid_header_cells"),
+        )
+        .join(
+            positions.select(
+                "table_seq", *[pl.col(c).cast(pl.Int32).alias(f"pos_{c}") for c in GRID_COLUMNS]
+            ),
+            on="table_seq",
+            how="left",
+        )
+        .with_columns(
+            pl.concat_list(
+                [
+                    pl.when(pl.col(f"pos_{c}").is_not_null()).then(pl.lit(c))
+                    for c in GRID_COLUMNS
+                ]
+            )
+            .list.drop_nulls()
+            .alias("grid_columns")
+        )
+    )
+    required = ("level1", "level2", "level3")
+    missing = layout.with_columns(
+        pl.concat_list(
+            [pl.when(pl.col(f"pos_{c}").is_null()).then(pl.lit(c)) for c in required]
+        )
+        .list.drop_nulls()
+        .list.join(", ")
+        .alias("missing")
+    ).filter(pl.col("missing") != "")
+    findings = missing.select(
+        "table_seq",
+        pl.col("grid_header_line").alias("source_line"),
+        pl.lit("E002").alias("rule_id"),
+        pl.lit("grid_header").alias("column_name"),
+        pl.col("grid_header_cells").list.join(" | ").alias("value"),
+        pl.format("indicator grid header lacks the column(s): {}", "missing").alias("message"),
+    )
+    return layout, findings
+
+
+def _read_grid_rows(
+    lines: pl.DataFrame, layout: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Indicator rows by the positions of their table's grid header; extra cells misalign."""
+    rows = (
+        lines.filter(pl.col("zone") == "grid")
+        .select("table_seq", "line", pl.col("text").str.split("\t").alias("cells"))
+        .join(layout.drop("grid_header_cells", "grid_columns"), on="table_seq", how="left")
+    )
+    values = [
+        pl.col("cells")
+        .list.get(pl.col(f"pos_{c}"), null_on_oob=True)
+        .str.strip_chars()
+        .replace("", None)
+        .alias(c)
+        for c in GRID_COLUMNS
+    ]
+    rows = rows.with_columns(values)
+    non_empty_cells = (
+        pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
+    )
+    mapped_cells = pl.sum_horizontal([pl.col(c).is_not_null() for c in GRID_COLUMNS])
+    rows = rows.with_columns((non_empty_cells == mapped_cells).alias("aligned"))
+    indicators = rows.select(
+        "table_seq", pl.col("line").alias("source_line"), *GRID_COLUMNS, "aligned"
+    )
+    findings = rows.filter(~pl.col("aligned")).select(
+        "table_seq",
+        pl.col("line").alias("source_line"),
+        pl.lit("E002").alias("rule_id"),
+        pl.lit("grid_row").alias("column_name"),
+        pl.col("cells").list.join(" | ").alias("value"),
+        pl.lit("grid row has non-empty cells under no known grid column").alias("message"),
+    )
+    return indicators, findings
+
+
+def _assemble_tables(
+    lines: pl.DataFrame, header_values: pl.DataFrame, layout: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per table: title, year, line span, every header field with its line."""
+    spans = (
+        lines.filter(pl.col("table_seq") > 0)
+        .group_by("table_seq")
+        .agg(
+            pl.col("line").min().alias("title_line"),
+            pl.col("line").filter(~pl.col("blank")).max().alias("end_line"),
+            pl.col("title_year").first().alias("year"),
+        )
+        .sort("table_seq")
+    )
+    wide = header_values.pivot(
+        on="field", index="table_seq", values=["value", "line", "unit", "inferred"]
+    )
+    renames = {}
+    for column in wide.columns:
+        kind, _, field = column.partition("_")
+        if column == "table_seq":
+            continue
+        renames[column] = field if kind == "value" else f"{field}_{kind}"
+    wide = wide.rename(renames)
+    tables = spans.join(wide, on="table_seq", how="left").join(
+        layout.select("table_seq", "grid_header_line", "grid_columns"),
+        on="table_seq",
+        how="left",
+    )
+    template = _empty_tables()
+    missing = [
+        pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in template.schema.items()
+        if name not in tables.columns
+    ]
+    return tables.with_columns(missing).select(
+        [pl.col(name).cast(dtype) for name, dtype in template.schema.items()]
+    )
+
+
+def _stray_lines(lines: pl.DataFrame) -> pl.DataFrame:
+    """Non-blank text before the first table belongs to no table: report it."""
+    return lines.filter((pl.col("zone") == "preamble") & ~pl.col("blank")).select(
+        pl.lit(None, dtype=pl.Int32).alias("table_seq"),
+        pl.col("line").alias("source_line"),
+        pl.lit("W110").alias("rule_id"),
+        pl.lit("preamble").alias("column_name"),
+        pl.col("text").str.slice(0, 200).alias("value"),
+        pl.lit("text before the first table title belongs to no table; ignored").alias("message"),
+    )

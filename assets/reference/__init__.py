@@ -1,0 +1,93 @@
+"""The business-owned lists (labels, taxonomy, units, operators) as data files.
+
+Every list lives in exactly one CSV next to this module; parser, normalizer, rules, docs and
+tests all read them through these loaders, so a new layout or synonym is a one-line data change.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+REFERENCE_DIR = Path(__file__).parent
+
+
+def label_key(expr: pl.Expr) -> pl.Expr:
+    """Canonical form of a label cell: NFKC, no spaces, no trailing colon, no leading '其中'."""
+    return (
+        expr.str.normalize("NFKC")
+        .str.replace_all(r"\s+", "")
+        .str.replace(r"^其中[:]?", "")
+        .str.strip_suffix(":")
+    )
+
+
+@cache
+def _read(name: str) -> pl.DataFrame:
+    return pl.read_csv(REFERENCE_DIR / f"{name}.csv", infer_schema=False)
+
+
+def header_labels() -> pl.DataFrame:
+    """label (normalized) → field, kind; the header is read by label, never by position."""
+    frame = _read("header_labels")
+    return frame.with_columns(label_key(pl.col("label")).alias("label")).unique("label")
+
+
+def header_shapes() -> pl.DataFrame:
+    """field → regex that recognizes an unlabeled header value by its shape."""
+    return _read("header_shapes")
+
+
+def grid_columns() -> pl.DataFrame:
+    """grid header label (normalized) → canonical column."""
+    frame = _read("grid_columns")
+    return frame.with_columns(label_key(pl.col("label")).alias("label")).unique("label")
+
+
+GRID_COLUMNS: tuple[str, ...] = (
+    "level1",
+    "level2",
+    "level3",
+    "operator",
+    "target",
+    "year_target",
+    "measure_unit",
+    "weight",
+    "year_weight",
+    "remark",
+)
+AMOUNT_FIELDS: tuple[str, ...] = (
+    "total",
+    "fiscal",
+    "special_account",
+    "unit_funds",
+    "social",
+    "bank_loan",
+)
+FUNDING_FIELDS: tuple[str, ...] = AMOUNT_FIELDS[1:]
+
+
+def indicator_taxonomy() -> pl.DataFrame:
+    return _read("indicator_taxonomy")
+
+
+def level1_names() -> list[str]:
+    return indicator_taxonomy()["level1_name"].unique(maintain_order=True).to_list()
+
+
+def operators() -> pl.DataFrame:
+    return _read("operators")
+
+
+def measure_units() -> pl.DataFrame:
+    return _read("measure_units")
+
+
+def money_units() -> pl.DataFrame:
+    return _read("money_units").with_columns(pl.col("yuan_per_unit").cast(pl.Int64))
+
+
+def unit_plausibility() -> pl.DataFrame:
+    return _read("unit_plausibility")
