@@ -1,0 +1,250 @@
+"""Bronze → silver: typed, canonical, lineage-stamped frames, all in Polars expressions.
+
+Silver keeps every raw value next to its normalized form (`*_raw` columns), so that quality rules
+can say exactly what was wrong and a planner can see what the table actually said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from assets import reference
+from assets.reference import AMOUNT_FIELDS
+
+MONEY = pl.Decimal(18, 2)
+TARGET = pl.Decimal(18, 4)
+WEIGHT = pl.Decimal(9, 2)
+NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+LEVEL_SCORE_SUFFIX = r"[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]$"
+HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"
+HTML_ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&"}
+
+
+@dataclass(frozen=True)
+class SilverFrames:
+    project_budget: pl.DataFrame
+    indicator_target: pl.DataFrame
+
+
+def clean_text(expr: pl.Expr) -> pl.Expr:
+    """NFKC, whitespace runs folded to one space, trimmed; empty becomes null."""
+    return (
+        expr.str.normalize("NFKC")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .replace("", None)
+    )
+
+
+def strip_html(expr: pl.Expr) -> pl.Expr:
+    """Drop real tags (`<p>`, `</p>`, `<br/>`), keep `<书名>`-style brackets that are text."""
+    text = expr.str.replace_all(HTML_TAG, " ")
+    for entity, char in HTML_ENTITIES.items():
+        text = text.str.replace_all(entity, char, literal=True)
+    return clean_text(text)
+
+
+def number_text(expr: pl.Expr) -> pl.Expr:
+    """A cell reduced to what a number would look like: NFKC, no spaces or thousands commas."""
+    return expr.str.normalize("NFKC").str.replace_all(r"[\s,]", "")
+
+
+def as_decimal(expr: pl.Expr, dtype: pl.Decimal) -> pl.Expr:
+    text = number_text(expr)
+    return pl.when(text.str.contains(NUMBER_PATTERN)).then(text.cast(dtype, strict=False))
+
+
+def mask_phone(expr: pl.Expr) -> pl.Expr:
+    """Keep the first three and last four digits: 18089987157 → 180****7157."""
+    digits = expr.str.replace_all(r"\D", "")
+    return (
+        pl.when(digits.str.len_chars() >= 8)
+        .then(pl.concat_str(digits.str.slice(0, 3), pl.lit("****"), digits.str.slice(-4)))
+        .when(digits.str.len_chars() > 0)
+        .then(pl.lit("****"))
+    )
+
+
+def _code_name(column: str, code: str, name: str) -> list[pl.Expr]:
+    parts = clean_text(pl.col(column)).str.extract_groups(r"^([0-9A-Za-z]+)\s*-\s*(.+)$")
+    return [
+        parts.struct.field("1").alias(code),
+        pl.coalesce(parts.struct.field("2"), clean_text(pl.col(column))).alias(name),
+    ]
+
+
+def _amount(field: str) -> list[pl.Expr]:
+    """An amount in yuan from its cell and unit; a unit fused into the value cell counts too."""
+    money = reference.money_units()
+    units = "|".join(sorted(money["unit"], key=len, reverse=True))
+    fused = number_text(pl.col(field)).str.extract_groups(f"^(.*?)({units})?$")
+    value_text = fused.struct.field("1")
+    unit = pl.coalesce(pl.col(f"{field}_unit"), fused.struct.field("2"))
+    factor = unit.replace_strict(
+        money["unit"], money["yuan_per_unit"], default=10_000, return_dtype=pl.Int64
+    )
+    value = as_decimal(value_text, pl.Decimal(24, 6))
+    return [
+        pl.col(field).alias(f"{field}_raw"),
+        unit.alias(f"{field}_unit_raw"),
+        (value * factor).cast(MONEY).alias(f"{field}_yuan"),
+        (pl.col(field).is_not_null() & unit.is_null()).alias(f"{field}_unit_assumed"),
+    ]
+
+
+def normalize_budget(tables: pl.DataFrame, source_file: str, sha256: str) -> pl.DataFrame:
+    """One row per project table: codes split from names, money in exact yuan, phone masked."""
+    frame = tables.with_columns(
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(sha256).alias("source_sha256"),
+        pl.col("title_line").alias("source_line"),
+    )
+    fa = clean_text(pl.col("function_activity")).str.extract_groups(
+        r"^([0-9A-Za-z]+)\s*-\s*(.+?)\s*/\s*([0-9A-Za-z]+)\s*-\s*(.+)$"
+    )
+    amounts = [expr for field in AMOUNT_FIELDS for expr in _amount(field)]
+    line_columns = [
+        c
+        for c in tables.columns
+        if c.endswith("_line") and c not in ("title_line", "end_line", "grid_header_line")
+    ]
+    return frame.select(
+        "source_file",
+        "source_sha256",
+        "table_seq",
+        "source_line",
+        "end_line",
+        "year",
+        *_code_name("unit", "unit_code", "unit_name"),
+        *_code_name("department", "department_code", "department_name"),
+        *_code_name("project", "project_code", "project_name"),
+        fa.struct.field("1").alias("function_code"),
+        fa.struct.field("2").alias("function_name"),
+        fa.struct.field("3").alias("activity_code"),
+        fa.struct.field("4").alias("activity_name"),
+        clean_text(pl.col("handler_name")).alias("handler_name"),
+        mask_phone(pl.col("handler_phone")).alias("handler_phone_masked"),
+        *amounts,
+        pl.col("execution_weight").alias("execution_weight_raw"),
+        as_decimal(pl.col("execution_weight"), WEIGHT).alias("execution_weight"),
+        strip_html(pl.col("annual_goal")).alias("annual_goal"),
+        pl.col("annual_goal").alias("annual_goal_raw"),
+        pl.col("project_inferred").fill_null(False).alias("project_inferred"),
+        pl.col("handler_name_inferred").fill_null(False).alias("handler_name_inferred"),
+        pl.col("handler_phone_inferred").fill_null(False).alias("handler_phone_inferred"),
+        pl.col("grid_header_line"),
+        *line_columns,
+    ).with_columns(pl.col("year").cast(pl.Int32))
+
+
+def _level1_lookup() -> pl.DataFrame:
+    taxonomy = reference.indicator_taxonomy()
+    return taxonomy.select("level1_name", "level1_en").unique(maintain_order=True)
+
+
+def _level2_lookup(raw_names: pl.Series) -> pl.DataFrame:
+    """raw level-2 name → canonical name; a unique prefix of a canonical name is a truncation."""
+    canonical = reference.indicator_taxonomy().select("level2_name", "level2_en").unique()
+    candidates = (
+        pl.DataFrame({"level2_key": raw_names.unique().drop_nulls()})
+        .join(canonical, how="cross")
+        .filter(
+            (pl.col("level2_key") == pl.col("level2_name"))
+            | (
+                (pl.col("level2_key").str.len_chars() >= 2)
+                & pl.col("level2_name").str.starts_with(pl.col("level2_key"))
+            )
+        )
+        .with_columns((pl.col("level2_key") == pl.col("level2_name")).alias("exact"))
+        .sort("exact", descending=True)
+    )
+    exact = candidates.filter("exact").unique("level2_key")
+    repaired = (
+        candidates.filter(~pl.col("exact"))
+        .join(exact.select("level2_key"), on="level2_key", how="anti")
+        .filter(pl.len().over("level2_key") == 1)
+    )
+    return pl.concat([exact, repaired]).select(
+        "level2_key", "level2_name", "level2_en", (~pl.col("exact")).alias("level2_repaired")
+    )
+
+
+def normalize_targets(
+    indicators: pl.DataFrame, budget: pl.DataFrame, source_file: str, sha256: str
+) -> pl.DataFrame:
+    """One row per indicator: canonical hierarchy, operator, typed values, canonical units."""
+    units = reference.measure_units()
+    operators = (
+        reference.operators()
+        .with_columns(pl.col("raw").str.normalize("NFKC"))
+        .unique("raw", keep="first", maintain_order=True)
+    )
+    level_key = (
+        lambda c: clean_text(pl.col(c)).str.replace_all(" ", "").str.replace(LEVEL_SCORE_SUFFIX, "")
+    )
+    frame = indicators.join(
+        budget.select("table_seq", "year", "unit_code", "project_code"), on="table_seq", how="left"
+    ).with_columns(
+        level_key("level1").alias("level1_key"),
+        level_key("level2").alias("level2_key"),
+        clean_text(pl.col("operator")).str.replace_all(" ", "").alias("operator_key"),
+        clean_text(pl.col("measure_unit")).str.replace_all(" ", "").alias("unit_key"),
+    )
+    frame = (
+        frame.join(_level1_lookup(), left_on="level1_key", right_on="level1_name", how="left")
+        .with_columns(
+            pl.when(pl.col("level1_en").is_not_null())
+            .then(pl.col("level1_key"))
+            .alias("level1_name")
+        )
+        .join(_level2_lookup(frame["level2_key"]), on="level2_key", how="left")
+        .join(operators.rename({"raw": "operator_key"}), on="operator_key", how="left")
+        .join(units.rename({"raw": "unit_key"}), on="unit_key", how="left")
+    )
+    value_columns = []
+    for column in ("target", "year_target"):
+        value = as_decimal(pl.col(column), TARGET)
+        value_columns += [
+            pl.col(column).alias(f"{column}_raw"),
+            value.alias(f"{column}_value"),
+            pl.when(value.is_null()).then(clean_text(pl.col(column))).alias(f"{column}_text"),
+        ]
+    return frame.select(
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(sha256).alias("source_sha256"),
+        "table_seq",
+        "source_line",
+        pl.col("year").cast(pl.Int32),
+        "unit_code",
+        "project_code",
+        pl.col("level1").alias("level1_raw"),
+        "level1_name",
+        "level1_en",
+        pl.col("level2").alias("level2_raw"),
+        pl.coalesce("level2_name", "level2_key").alias("level2_name"),
+        "level2_en",
+        pl.col("level2_repaired").fill_null(False),
+        clean_text(pl.col("level3")).alias("level3_name"),
+        pl.col("operator").alias("operator_raw"),
+        pl.col("operator_right").alias("operator"),
+        *value_columns,
+        pl.col("measure_unit").alias("measure_unit_raw"),
+        pl.coalesce("measure_unit_right", "unit_key").alias("measure_unit"),
+        pl.col("kind").alias("measure_unit_kind"),
+        pl.col("weight").alias("weight_raw"),
+        as_decimal(pl.col("weight"), WEIGHT).alias("weight"),
+        pl.col("year_weight").alias("year_weight_raw"),
+        as_decimal(pl.col("year_weight"), WEIGHT).alias("year_weight"),
+        clean_text(pl.col("remark")).alias("remark"),
+        "aligned",
+    )
+
+
+def normalize(
+    tables: pl.DataFrame, indicators: pl.DataFrame, source_file: str, sha256: str
+) -> SilverFrames:
+    budget = normalize_budget(tables, source_file, sha256)
+    targets = normalize_targets(indicators, budget, source_file, sha256)
+    return SilverFrames(budget, targets)
