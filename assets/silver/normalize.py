@@ -211,6 +211,24 @@ def normalize_targets(
             value.alias(f"{column}_value"),
             pl.when(value.is_null()).then(clean_text(pl.col(column))).alias(f"{column}_text"),
         ]
+    operator_class = (
+        pl.when(pl.col("operator_right") == "qualitative")
+        .then(pl.lit("qualitative"))
+        .when(pl.col("operator_right").is_not_null())
+        .then(pl.lit("quantitative"))
+        .when(pl.col("operator").is_not_null())
+        .then(pl.lit("unrecognized"))
+        .otherwise(pl.lit("missing"))
+    )
+    texts = [clean_text(pl.col(c)) for c in ("target", "year_target")]
+    numbers = [as_decimal(pl.col(c), TARGET) for c in ("target", "year_target")]
+    value_kind = (
+        pl.when(pl.any_horizontal([t.is_not_null() & n.is_null() for t, n in zip(texts, numbers)]))
+        .then(pl.lit("text"))
+        .when(pl.any_horizontal([n.is_not_null() for n in numbers]))
+        .then(pl.lit("number"))
+        .otherwise(pl.lit("empty"))
+    )
     return frame.select(
         pl.lit(source_file).alias("source_file"),
         pl.lit(sha256).alias("source_sha256"),
@@ -220,6 +238,7 @@ def normalize_targets(
         "unit_code",
         "project_code",
         pl.col("level1").alias("level1_raw"),
+        "level1_key",
         "level1_name",
         "level1_en",
         pl.col("level2").alias("level2_raw"),
@@ -229,7 +248,9 @@ def normalize_targets(
         clean_text(pl.col("level3")).alias("level3_name"),
         pl.col("operator").alias("operator_raw"),
         pl.col("operator_right").alias("operator"),
+        operator_class.alias("operator_class"),
         *value_columns,
+        value_kind.alias("value_kind"),
         pl.col("measure_unit").alias("measure_unit_raw"),
         pl.coalesce("measure_unit_right", "unit_key").alias("measure_unit"),
         pl.col("kind").alias("measure_unit_kind"),

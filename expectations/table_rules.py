@@ -1,0 +1,130 @@
+"""Rules GX cannot state per row: cross-row sums (W101, W104) and the unit plausibility (W105).
+
+Each rule is one small function that returns the offending rows as findings, never a boolean.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from assets import reference
+from assets.reference import FUNDING_FIELDS
+from expectations.catalogue import conform
+
+HUNDRED = pl.lit(100).cast(pl.Decimal(9, 2))
+
+
+def w101_weights_not_100(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
+    """Σ year_weight + execution_weight must be 100 for every table that has indicator rows."""
+    sums = targets.group_by("source_sha256", "table_seq").agg(
+        pl.col("year_weight").sum().alias("year_weights")
+    )
+    total = pl.col("year_weights") + pl.col("execution_weight").fill_null(0)
+    return conform(
+        budget.join(sums, on=("source_sha256", "table_seq"))
+        .filter(total != HUNDRED)
+        .select(
+            pl.lit("W101").alias("rule_id"),
+            "source_file",
+            "source_sha256",
+            "source_line",
+            "table_seq",
+            "year",
+            "project_code",
+            pl.lit("year_weight").alias("column_name"),
+            pl.format(
+                "{} + {} = {}",
+                pl.col("year_weights").cast(pl.String),
+                pl.col("execution_weight").fill_null(0).cast(pl.String),
+                total.cast(pl.String),
+            ).alias("value"),
+            pl.format(
+                "year weights {} plus execution weight {} make {}, not 100",
+                pl.col("year_weights").cast(pl.String),
+                pl.col("execution_weight").fill_null(0).cast(pl.String),
+                total.cast(pl.String),
+            ).alias("message"),
+        )
+    )
+
+
+def w104_funding_not_total(budget: pl.DataFrame) -> pl.DataFrame:
+    """The funding lines present must add up to the project total."""
+    lines = [pl.col(f"{field}_yuan") for field in FUNDING_FIELDS]
+    funded = pl.sum_horizontal(lines)
+    any_line = pl.any_horizontal([line.is_not_null() for line in lines])
+    return conform(
+        budget.filter(pl.col("total_yuan").is_not_null() & any_line)
+        .filter(funded != pl.col("total_yuan"))
+        .select(
+            pl.lit("W104").alias("rule_id"),
+            "source_file",
+            "source_sha256",
+            pl.coalesce("total_line", "source_line").alias("source_line"),
+            "table_seq",
+            "year",
+            "project_code",
+            pl.lit("total_yuan").alias("column_name"),
+            pl.format("{} ≠ {}", funded.cast(pl.String), pl.col("total_yuan").cast(pl.String))
+            .alias("value"),
+            pl.format(
+                "funding lines add up to {} yuan but the total is {} yuan",
+                funded.cast(pl.String),
+                pl.col("total_yuan").cast(pl.String),
+            ).alias("message"),
+        )
+    )
+
+
+def w105_unit_unlikely(targets: pl.DataFrame) -> pl.DataFrame:
+    """Missing unit on a numeric target, a unit kind unlikely for the indicator's name, or a
+    unit on a purely textual (qualitative) target."""
+    missing = (
+        (pl.col("operator_class") == "quantitative")
+        & (pl.col("value_kind") == "number")
+        & pl.col("measure_unit").is_null()
+    )
+    on_text = (pl.col("value_kind") == "text") & pl.col("measure_unit").is_not_null()
+    unlikely = pl.lit(False)
+    reasons = pl.when(missing).then(pl.lit("numeric target without a measure unit"))
+    for rule in reference.unit_plausibility().iter_rows(named=True):
+        hit = pl.col("level3_name").str.contains(rule["name_pattern"]) & (
+            pl.col("measure_unit_kind") == rule["unlikely_kind"]
+        )
+        unlikely = unlikely | hit
+        reasons = reasons.when(hit).then(
+            pl.format("'{}' is unlikely: {}", pl.col("measure_unit"), pl.lit(rule["why"]))
+        )
+    reasons = reasons.when(on_text).then(
+        pl.format("a textual target ('{}') carries the unit '{}'", "target_text_any", "measure_unit")
+    )
+    return conform(
+        targets.with_columns(
+            pl.coalesce("year_target_text", "target_text").alias("target_text_any")
+        )
+        .filter(missing | unlikely | on_text)
+        .select(
+            pl.lit("W105").alias("rule_id"),
+            "source_file",
+            "source_sha256",
+            "source_line",
+            "table_seq",
+            "year",
+            "project_code",
+            pl.lit("measure_unit").alias("column_name"),
+            pl.format("{} [{}]", "level3_name", pl.col("measure_unit").fill_null("")).alias(
+                "value"
+            ),
+            reasons.alias("message"),
+        )
+    )
+
+
+def table_findings(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
+    return pl.concat(
+        [
+            w101_weights_not_100(budget, targets),
+            w104_funding_not_total(budget),
+            w105_unit_unlikely(targets),
+        ]
+    )
