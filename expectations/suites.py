@@ -48,7 +48,12 @@ def _spec(
 
 
 def silver_project_budget() -> list[Spec]:
-    identity = {"year": None, "unit_code": "unit", "project_code": "project", "project_name": "project"}
+    identity = {
+        "year": None,
+        "unit_code": "unit",
+        "project_code": "project",
+        "project_name": "project",
+    }
     specs = [
         _spec(
             "E001",
@@ -148,8 +153,7 @@ def suite_specs() -> dict[str, list[Spec]]:
 def rendered() -> dict[str, str]:
     """Suite name → the JSON committed for it."""
     return {
-        name: json.dumps({"name": name, "expectations": specs}, ensure_ascii=False, indent=2)
-        + "\n"
+        name: json.dumps({"name": name, "expectations": specs}, ensure_ascii=False, indent=2) + "\n"
         for name, specs in suite_specs().items()
     }
 

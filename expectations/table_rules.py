@@ -65,8 +65,9 @@ def w104_funding_not_total(budget: pl.DataFrame) -> pl.DataFrame:
             "year",
             "project_code",
             pl.lit("total_yuan").alias("column_name"),
-            pl.format("{} ≠ {}", funded.cast(pl.String), pl.col("total_yuan").cast(pl.String))
-            .alias("value"),
+            pl.format(
+                "{} ≠ {}", funded.cast(pl.String), pl.col("total_yuan").cast(pl.String)
+            ).alias("value"),
             pl.format(
                 "funding lines add up to {} yuan but the total is {} yuan",
                 funded.cast(pl.String),
@@ -96,7 +97,9 @@ def w105_unit_unlikely(targets: pl.DataFrame) -> pl.DataFrame:
             pl.format("'{}' is unlikely: {}", pl.col("measure_unit"), pl.lit(rule["why"]))
         )
     reasons = reasons.when(on_text).then(
-        pl.format("a textual target ('{}') carries the unit '{}'", "target_text_any", "measure_unit")
+        pl.format(
+            "a textual target ('{}') carries the unit '{}'", "target_text_any", "measure_unit"
+        )
     )
     return conform(
         targets.with_columns(

@@ -339,10 +339,7 @@ def _read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
         .with_columns(
             pl.concat_list(
-                [
-                    pl.when(pl.col(f"pos_{c}").is_not_null()).then(pl.lit(c))
-                    for c in GRID_COLUMNS
-                ]
+                [pl.when(pl.col(f"pos_{c}").is_not_null()).then(pl.lit(c)) for c in GRID_COLUMNS]
             )
             .list.drop_nulls()
             .alias("grid_columns")
@@ -350,9 +347,7 @@ def _read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     )
     required = ("level1", "level2", "level3")
     missing = layout.with_columns(
-        pl.concat_list(
-            [pl.when(pl.col(f"pos_{c}").is_null()).then(pl.lit(c)) for c in required]
-        )
+        pl.concat_list([pl.when(pl.col(f"pos_{c}").is_null()).then(pl.lit(c)) for c in required])
         .list.drop_nulls()
         .list.join(", ")
         .alias("missing")
@@ -368,9 +363,7 @@ def _read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return layout, findings
 
 
-def _read_grid_rows(
-    lines: pl.DataFrame, layout: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Indicator rows by the positions of their table's grid header; extra cells misalign."""
     rows = (
         lines.filter(pl.col("zone") == "grid")
@@ -386,9 +379,7 @@ def _read_grid_rows(
         for c in GRID_COLUMNS
     ]
     rows = rows.with_columns(values)
-    non_empty_cells = (
-        pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
-    )
+    non_empty_cells = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
     mapped_cells = pl.sum_horizontal([pl.col(c).is_not_null() for c in GRID_COLUMNS])
     rows = rows.with_columns((non_empty_cells == mapped_cells).alias("aligned"))
     indicators = rows.select(

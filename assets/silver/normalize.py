@@ -31,10 +31,7 @@ class SilverFrames:
 def clean_text(expr: pl.Expr) -> pl.Expr:
     """NFKC, whitespace runs folded to one space, trimmed; empty becomes null."""
     return (
-        expr.str.normalize("NFKC")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-        .replace("", None)
+        expr.str.normalize("NFKC").str.replace_all(r"\s+", " ").str.strip_chars().replace("", None)
     )
 
 
@@ -181,8 +178,8 @@ def normalize_targets(
         .with_columns(pl.col("raw").str.normalize("NFKC"))
         .unique("raw", keep="first", maintain_order=True)
     )
-    level_key = (
-        lambda c: clean_text(pl.col(c)).str.replace_all(" ", "").str.replace(LEVEL_SCORE_SUFFIX, "")
+    level_key = lambda c: (
+        clean_text(pl.col(c)).str.replace_all(" ", "").str.replace(LEVEL_SCORE_SUFFIX, "")
     )
     frame = indicators.join(
         budget.select("table_seq", "year", "unit_code", "project_code"), on="table_seq", how="left"

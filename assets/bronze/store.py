@@ -1,0 +1,71 @@
+"""Bronze on disk: per source content (sha256) its tables, indicator rows and parse findings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from assets.bronze.parse import ParsedFile, parse_file
+from assets.parquet_io import touch_atomic, write_atomic
+from assets.settings import Lake
+
+ENTITIES = ("tables", "indicators", "findings")
+
+
+@dataclass(frozen=True)
+class BronzeSummary:
+    sha256: str
+    source_file: str
+    encoding: str | None
+    lines: int
+    tables: int
+    indicator_rows: int
+    parse_findings: int
+
+
+def meta_path(lake: Lake, sha256: str) -> Path:
+    return lake.root / "bronze" / "files" / f"{sha256}.json"
+
+
+def exists(lake: Lake, sha256: str) -> bool:
+    """The meta file is written last: its presence means the whole bronze is there."""
+    return meta_path(lake, sha256).exists()
+
+
+def build(lake: Lake, landing_dir: Path, source_file: str, sha256: str) -> BronzeSummary:
+    """Parse one landing file into bronze. The content is re-hashed: bronze is keyed by bytes."""
+    data = (landing_dir / source_file).read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        raise FileChangedError(f"{source_file} changed while being read; it is taken next run")
+    parsed = parse_file(data)
+    write_atomic(parsed.tables, lake.bronze("tables", sha256))
+    write_atomic(parsed.indicators, lake.bronze("indicators", sha256))
+    write_atomic(parsed.findings, lake.bronze("findings", sha256))
+    summary = BronzeSummary(
+        sha256,
+        source_file,
+        parsed.encoding,
+        parsed.line_count,
+        parsed.tables.height,
+        parsed.indicators.height,
+        parsed.findings.height,
+    )
+    touch_atomic(meta_path(lake, sha256), json.dumps(summary.__dict__, ensure_ascii=False))
+    return summary
+
+
+def read(lake: Lake, sha256: str) -> ParsedFile:
+    meta = json.loads(meta_path(lake, sha256).read_text(encoding="utf-8"))
+    frames = {entity: pl.read_parquet(lake.bronze(entity, sha256)) for entity in ENTITIES}
+    return ParsedFile(
+        meta["encoding"], meta["lines"], frames["tables"], frames["indicators"], frames["findings"]
+    )
+
+
+class FileChangedError(RuntimeError):
+    """The landing file's bytes differ from the hash the scan recorded."""

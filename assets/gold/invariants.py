@@ -1,0 +1,128 @@
+"""What must hold in a warehouse before it is published. A violation is a defect of jixiao,
+not of the input: bad input is quarantined upstream and never reaches these checks.
+
+Each invariant is one query returning the offending rows (empty means it holds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from assets.settings import Lake
+
+ERROR_TABLES_IN_FACTS = """
+SELECT 'fact_project_budget' AS fact, f.source_file, f.source_line, q.rule_id
+FROM fact_project_budget AS f
+JOIN dq_issue AS q
+  ON q.source_sha256 = f.source_sha256 AND q.severity = 'error'
+ AND (q.source_table = f.source_table OR q.source_table IS NULL)
+UNION ALL
+SELECT 'fact_indicator_target', f.source_file, f.source_line, q.rule_id
+FROM fact_indicator_target AS f
+JOIN dq_issue AS q
+  ON q.source_sha256 = f.source_sha256 AND q.severity = 'error'
+ AND (q.source_table = f.source_table OR q.source_table IS NULL)
+"""
+
+UNJOINED_FACTS = """
+SELECT 'fact_project_budget' AS fact, f.source_file, f.source_line,
+       f.year, f.unit_key, f.project_key, NULL::INTEGER AS indicator_key
+FROM fact_project_budget AS f
+WHERE f.year NOT IN (SELECT year FROM dim_year)
+   OR f.unit_key NOT IN (SELECT unit_key FROM dim_unit)
+   OR f.project_key NOT IN (SELECT project_key FROM dim_project)
+UNION ALL
+SELECT 'fact_indicator_target', f.source_file, f.source_line,
+       f.year, f.unit_key, f.project_key, f.indicator_key
+FROM fact_indicator_target AS f
+WHERE f.year NOT IN (SELECT year FROM dim_year)
+   OR f.unit_key NOT IN (SELECT unit_key FROM dim_unit)
+   OR f.project_key NOT IN (SELECT project_key FROM dim_project)
+   OR f.indicator_key NOT IN (SELECT indicator_key FROM dim_indicator)
+"""
+
+TOTALS_DIFFER_FROM_SILVER = """
+WITH loaded AS (
+    SELECT source_sha256, source_table, any_value(source_file) AS source_file,
+           sum(total_yuan) AS fact_total, count(*) AS fact_tables
+    FROM fact_project_budget GROUP BY ALL
+),
+rows AS (
+    SELECT source_sha256, source_table, count(*) AS fact_rows
+    FROM fact_indicator_target GROUP BY ALL
+),
+silver_budget AS (
+    SELECT source_sha256, table_seq AS source_table, sum(total_yuan) AS silver_total
+    FROM read_parquet($budget_glob, hive_partitioning = true, union_by_name = true)
+    WHERE source_sha256 IN (SELECT source_sha256 FROM loaded)
+    GROUP BY ALL
+),
+silver_rows AS (
+    SELECT source_sha256, table_seq AS source_table, count(*) AS silver_rows
+    FROM read_parquet($target_glob, hive_partitioning = true, union_by_name = true)
+    WHERE source_sha256 IN (SELECT source_sha256 FROM loaded)
+    GROUP BY ALL
+)
+SELECT l.source_file, l.source_table, l.fact_total, b.silver_total,
+       coalesce(r.fact_rows, 0) AS fact_rows, coalesce(s.silver_rows, 0) AS silver_rows
+FROM loaded AS l
+LEFT JOIN silver_budget AS b USING (source_sha256, source_table)
+LEFT JOIN rows AS r USING (source_sha256, source_table)
+LEFT JOIN silver_rows AS s USING (source_sha256, source_table)
+WHERE l.fact_total IS DISTINCT FROM b.silver_total
+   OR coalesce(r.fact_rows, 0) <> coalesce(s.silver_rows, 0)
+   OR l.fact_tables <> 1
+"""
+
+FULL_PHONE_NUMBERS = """
+SELECT 'dim_project' AS "table", project_code AS "key", handler_phone_masked AS value
+FROM dim_project
+WHERE regexp_matches(coalesce(handler_phone_masked, ''), '[0-9]{7,}')
+"""
+
+
+def _query(sql: str, **params: str) -> Callable[[duckdb.DuckDBPyConnection, Lake], pl.DataFrame]:
+    def run(con: duckdb.DuckDBPyConnection, lake: Lake) -> pl.DataFrame:
+        globs = {
+            "budget_glob": str(lake.silver_dir("project_budget") / "*" / "*.parquet"),
+            "target_glob": str(lake.silver_dir("indicator_target") / "*" / "*.parquet"),
+        }
+        used = {k: v for k, v in globs.items() if f"${k}" in sql}
+        return con.sql(sql, params=used or None).pl()
+
+    return run
+
+
+INVARIANTS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Lake], pl.DataFrame]]] = {
+    "no_error_tables_in_facts": (
+        "no table with an error-severity finding reached the fact tables",
+        _query(ERROR_TABLES_IN_FACTS),
+    ),
+    "facts_join_dimensions": (
+        "every fact row joins its year, unit, project and indicator dimensions",
+        _query(UNJOINED_FACTS),
+    ),
+    "totals_match_silver": (
+        "every loaded table's total and indicator row count equal its silver rows",
+        _query(TOTALS_DIFFER_FROM_SILVER),
+    ),
+    "no_full_phone_numbers": (
+        "no full phone number is stored in the warehouse",
+        _query(FULL_PHONE_NUMBERS),
+    ),
+}
+
+
+def check_all(warehouse_file: Path, lake: Lake) -> dict[str, pl.DataFrame]:
+    """Every invariant's offending rows, on a read-only connection to `warehouse_file`."""
+    import duckdb as _duckdb
+
+    con = _duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        return {name: check(con, lake) for name, (_, check) in INVARIANTS.items()}
+    finally:
+        con.close()

@@ -1,0 +1,147 @@
+"""Silver → gold: an incremental load into a staging copy of the warehouse, then one atomic swap.
+
+Why a staging file: DuckDB allows one writer and, while it writes, no reader from another
+process. Planners must never be blocked or see half a load, so the writer never opens the
+published file: it copies it (a sequential file copy), applies only what is new to the copy,
+verifies the invariants, and `os.replace`s it over the published one. Open readers keep the old
+file until they reconnect; a run killed at any point leaves the published file untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from assets.bronze import store as bronze
+from assets.settings import Lake
+from assets.silver import store as silver
+from expectations import assess
+from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, sql_files
+
+PUBLISHED_TABLES = (
+    "dim_year",
+    "dim_unit",
+    "dim_project",
+    "dim_indicator",
+    "fact_project_budget",
+    "fact_indicator_target",
+    "dq_issue",
+    "dq_file",
+)
+
+
+@dataclass(frozen=True)
+class StagedLoad:
+    """A staging warehouse built from the published one plus what is new."""
+
+    staging_path: Path
+    changed: bool
+    new_versions: int
+    loaded_versions: int
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection with explicit limits: the nightly run shares a small machine."""
+    config = {"threads": os.environ.get("JIXIAO_DUCKDB_THREADS", "2")}
+    if not read_only:
+        config |= {
+            "memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", "4GB"),
+            "temp_directory": str(path.parent / ".duckdb_tmp"),
+        }
+    return duckdb.connect(str(path), read_only=read_only, config=config)
+
+
+def run_sql_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    for path in sql_files(folder):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    run_sql_folder(con, DDL_DIR)
+    run_sql_folder(con, VIEWS_DIR)
+
+
+def staging_path_for(warehouse_path: Path) -> Path:
+    return warehouse_path.with_name(f".{warehouse_path.stem}.staging.duckdb")
+
+
+def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLoad:
+    """Build the next warehouse in a staging file; the published one is only read (copied)."""
+    staging = staging_path_for(warehouse_path)
+    for leftover in (staging, staging.with_suffix(".duckdb.wal")):
+        leftover.unlink(missing_ok=True)
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    if warehouse_path.exists():
+        shutil.copyfile(warehouse_path, staging)
+    con = connect(staging)
+    try:
+        create_schema(con)
+        con.register("landing", inventory.to_arrow())
+        con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
+        new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
+        if new_versions == 0 and warehouse_path.exists():
+            con.close()
+            staging.unlink(missing_ok=True)
+            return StagedLoad(staging, False, 0, 0, published_counts(warehouse_path))
+        to_load = [r[0] for r in con.execute("SELECT source_sha256 FROM to_load").fetchall()]
+        frames = silver.read(lake, to_load)
+        con.register("silver_budget", frames.project_budget.to_arrow())
+        con.register("silver_targets", frames.indicator_target.to_arrow())
+        con.register("new_findings", assess.read(lake, to_load).to_arrow())
+        con.register("file_encoding", _encodings(lake, to_load).to_arrow())
+        ingested_at = datetime.now(UTC).replace(tzinfo=None)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE run_info AS SELECT ?::TIMESTAMP AS ingested_at",
+            [ingested_at],
+        )
+        for path in sql_files(LOAD_DIR)[1:]:
+            con.execute(path.read_text(encoding="utf-8"))
+        counts = _counts(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return StagedLoad(staging, True, new_versions, len(to_load), counts)
+
+
+def publish(staged: StagedLoad, warehouse_path: Path) -> None:
+    """The one step planners can observe: an atomic rename over the published file."""
+    if not staged.changed:
+        return
+    with open(staged.staging_path, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staged.staging_path, warehouse_path)
+
+
+def discard(staged: StagedLoad) -> None:
+    staged.staging_path.unlink(missing_ok=True)
+
+
+def published_counts(warehouse_path: Path) -> dict[str, int]:
+    if not warehouse_path.exists():
+        return {}
+    con = connect(warehouse_path, read_only=True)
+    try:
+        return _counts(con)
+    finally:
+        con.close()
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in PUBLISHED_TABLES}
+
+
+def _encodings(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
+    import json
+
+    rows = [
+        (s, json.loads(bronze.meta_path(lake, s).read_text(encoding="utf-8"))["encoding"])
+        for s in sha256s
+    ]
+    return pl.DataFrame(rows, schema=["source_sha256", "encoding"], orient="row")

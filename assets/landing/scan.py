@@ -1,0 +1,69 @@
+"""The landing folder as an inventory of file versions: path, size, mtime and content sha256.
+
+Hashing is the only read of every byte; a file whose (path, size, mtime) is unchanged since the
+last scan keeps its recorded hash, so a quiet night costs a `stat` per file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import polars as pl
+
+INVENTORY_SCHEMA: dict[str, pl.DataType] = {
+    "source_file": pl.String(),
+    "size": pl.Int64(),
+    "mtime_ns": pl.Int64(),
+    "sha256": pl.String(),
+}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_files(landing_dir: Path) -> pl.DataFrame:
+    """Every `*.txt` below the landing folder (recursively), path relative to it."""
+    rows = []
+    for path in sorted(landing_dir.rglob("*.txt")) if landing_dir.exists() else []:
+        if not path.is_file():
+            continue
+        stat = path.stat()
+        rows.append((path.relative_to(landing_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
+    return pl.DataFrame(rows, schema=list(INVENTORY_SCHEMA)[:3], orient="row").cast(
+        {k: v for k, v in INVENTORY_SCHEMA.items() if k != "sha256"}
+    )
+
+
+def scan(landing_dir: Path, previous: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Inventory of the landing folder; hashes reused from `previous` where nothing changed."""
+    files = list_files(landing_dir)
+    if previous is not None and previous.height:
+        files = files.join(
+            previous.select(list(INVENTORY_SCHEMA)),
+            on=["source_file", "size", "mtime_ns"],
+            how="left",
+        )
+    else:
+        files = files.with_columns(pl.lit(None, dtype=pl.String).alias("sha256"))
+    missing = files.filter(pl.col("sha256").is_null())["source_file"].to_list()
+    hashes = {name: sha256_of(landing_dir / name) for name in missing}
+    return files.with_columns(
+        pl.coalesce("sha256", pl.col("source_file").replace_strict(hashes, default=None))
+    ).select(list(INVENTORY_SCHEMA))
+
+
+def load_index(path: Path) -> pl.DataFrame | None:
+    return pl.read_parquet(path) if path.exists() else None
+
+
+def save_index(inventory: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    inventory.write_parquet(temporary)
+    temporary.replace(path)

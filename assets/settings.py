@@ -1,0 +1,71 @@
+"""Settings from the environment (`JIXIAO_*`), with the contract's defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(variable: str, default: str) -> Path:
+    value = Path(os.environ.get(variable, default))
+    return value if value.is_absolute() else REPO_ROOT / value
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    data_dir: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(_path("JIXIAO_LANDING_DIR", "data/landing"), _path("JIXIAO_DATA_DIR", "data"))
+
+    @property
+    def lake(self) -> Lake:
+        return Lake(self.data_dir / "lake")
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return Path(os.environ.get("DAGSTER_HOME") or self.data_dir / "dagster")
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.data_dir / "gx_docs"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / ".jixiao-run.lock"
+
+
+@dataclass(frozen=True)
+class Lake:
+    """Where each layer keeps its Parquet; every file is keyed by the source content's sha256."""
+
+    root: Path
+
+    @property
+    def landing_index(self) -> Path:
+        return self.root / "landing_index.parquet"
+
+    def bronze(self, entity: str, sha256: str) -> Path:
+        return self.root / "bronze" / entity / f"{sha256}.parquet"
+
+    def silver_dir(self, entity: str) -> Path:
+        return self.root / "silver" / entity
+
+    def silver(self, entity: str, year: int, sha256: str) -> Path:
+        return self.silver_dir(entity) / f"year={year}" / f"{sha256}.parquet"
+
+    def findings(self, sha256: str) -> Path:
+        return self.root / "quality" / "findings" / f"{sha256}.parquet"
+
+    def silver_done(self, sha256: str) -> Path:
+        """Marker written last, so a half-written silver is never taken as done."""
+        return self.root / "silver" / "_done" / sha256

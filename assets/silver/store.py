@@ -1,0 +1,84 @@
+"""Silver on disk: normalized project budgets and indicator targets, partitioned by year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from assets.bronze import store as bronze
+from assets.parquet_io import touch_atomic, write_atomic
+from assets.settings import Lake
+from assets.silver.normalize import SilverFrames, normalize
+
+ENTITIES = ("project_budget", "indicator_target")
+
+
+@dataclass(frozen=True)
+class SilverSummary:
+    sha256: str
+    source_file: str
+    project_rows: int
+    indicator_rows: int
+    years: tuple[int, ...]
+
+
+def exists(lake: Lake, sha256: str) -> bool:
+    return lake.silver_done(sha256).exists()
+
+
+def build(lake: Lake, source_file: str, sha256: str) -> SilverSummary:
+    parsed = bronze.read(lake, sha256)
+    frames = normalize(parsed.tables, parsed.indicators, source_file, sha256)
+    years: set[int] = set()
+    for entity in ENTITIES:
+        frame: pl.DataFrame = getattr(frames, entity)
+        for (year,), part in frame.group_by("year", maintain_order=True):
+            key = int(year) if year is not None else 0
+            years.add(key)
+            write_atomic(part, lake.silver(entity, key, sha256))
+    touch_atomic(lake.silver_done(sha256), ",".join(str(y) for y in sorted(years)))
+    return SilverSummary(
+        sha256,
+        source_file,
+        frames.project_budget.height,
+        frames.indicator_target.height,
+        tuple(sorted(years)),
+    )
+
+
+def years_of(lake: Lake, sha256: str) -> list[int]:
+    text = lake.silver_done(sha256).read_text(encoding="utf-8")
+    return [int(y) for y in text.split(",") if y]
+
+
+def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
+    """The silver rows of some file versions (empty frames when they hold none)."""
+    parts: dict[str, list[pl.DataFrame]] = {entity: [] for entity in ENTITIES}
+    for sha256 in sha256s:
+        for year in years_of(lake, sha256):
+            for entity in ENTITIES:
+                path = lake.silver(entity, year, sha256)
+                if path.exists():
+                    parts[entity].append(pl.read_parquet(path))
+    frames = {
+        entity: pl.concat(found, how="vertical_relaxed") if found else None
+        for entity, found in parts.items()
+    }
+    if frames["project_budget"] is None or frames["indicator_target"] is None:
+        empty = _empty()
+        return SilverFrames(
+            frames["project_budget"]
+            if frames["project_budget"] is not None
+            else empty.project_budget,
+            frames["indicator_target"]
+            if frames["indicator_target"] is not None
+            else empty.indicator_target,
+        )
+    return SilverFrames(frames["project_budget"], frames["indicator_target"])
+
+
+def _empty() -> SilverFrames:
+    from assets.bronze.parse import _empty_indicators, _empty_tables
+
+    return normalize(_empty_tables(), _empty_indicators(), "", "")

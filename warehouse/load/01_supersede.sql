@@ -1,0 +1,14 @@
+-- A corrected file (same name, new bytes) replaces every row of its earlier version.
+DELETE FROM fact_indicator_target AS f USING superseded AS s
+WHERE f.source_file = s.source_file AND f.source_sha256 = s.source_sha256;
+DELETE FROM fact_project_budget AS f USING superseded AS s
+WHERE f.source_file = s.source_file AND f.source_sha256 = s.source_sha256;
+DELETE FROM dq_issue AS q USING superseded AS s
+WHERE q.source_file = s.source_file AND q.source_sha256 = s.source_sha256;
+UPDATE dq_file AS d
+SET status = 'superseded',
+    tables_loaded = 0,
+    indicator_rows = 0,
+    reason = 'replaced by a corrected delivery of the same file'
+FROM superseded AS s
+WHERE d.source_file = s.source_file AND d.source_sha256 = s.source_sha256;

@@ -1,0 +1,79 @@
+-- Findings of the loaded versions, under the name they were loaded as, plus W108 decisions.
+INSERT INTO dq_issue
+SELECT
+    q.rule_id, q.severity, v.source_file, q.source_line, q.year, q.project_code,
+    q.column_name, q.value, q.message, q.source_sha256, q.table_seq, r.ingested_at
+FROM new_findings AS q
+JOIN to_load AS v USING (source_sha256)
+CROSS JOIN run_info AS r;
+
+INSERT INTO dq_issue
+SELECT
+    'W108', 'warning', l.source_file, l.source_line, l.year, l.project_code,
+    'project_code', l.project_code,
+    'project-year delivered again: superseded by the newer delivery '
+        || l.winner_file || ':' || l.winner_line,
+    l.source_sha256, l.source_table, r.ingested_at
+FROM loser AS l
+CROSS JOIN run_info AS r;
+
+CREATE OR REPLACE TEMP TABLE version_stats AS
+SELECT
+    v.source_sha256,
+    (SELECT count(*) FROM silver_budget AS b WHERE b.source_sha256 = v.source_sha256)
+        AS tables_found,
+    (SELECT count(*) FROM new_findings AS q
+      WHERE q.source_sha256 = v.source_sha256 AND q.severity = 'error') AS errors,
+    (SELECT count(*) FROM new_findings AS q
+      WHERE q.source_sha256 = v.source_sha256 AND q.severity = 'warning') AS warnings,
+    (SELECT count(DISTINCT q.table_seq) FROM quarantined_table AS q
+      WHERE q.source_sha256 = v.source_sha256) AS tables_quarantined,
+    (SELECT string_agg(DISTINCT q.rule_id || ' ' || q.message, '; ' ORDER BY q.rule_id || ' ' || q.message)
+       FROM new_findings AS q
+      WHERE q.source_sha256 = v.source_sha256 AND q.severity = 'error') AS error_reasons
+FROM to_load AS v;
+
+INSERT INTO dq_file
+SELECT
+    v.source_file, v.source_sha256,
+    CASE
+        WHEN s.errors > 0 AND s.tables_quarantined >= s.tables_found THEN 'quarantined'
+        WHEN s.errors > 0 THEN 'partial'
+        ELSE 'loaded'
+    END,
+    s.tables_found, 0, 0, s.errors, s.warnings,
+    CASE WHEN s.errors > 0 THEN s.tables_quarantined || ' of ' || s.tables_found
+        || ' table(s) quarantined: ' || s.error_reasons END,
+    r.ingested_at, v.delivered_at, e.encoding
+FROM to_load AS v
+JOIN version_stats AS s USING (source_sha256)
+LEFT JOIN file_encoding AS e USING (source_sha256)
+CROSS JOIN run_info AS r;
+
+INSERT INTO dq_file
+SELECT
+    n.source_file, n.source_sha256, 'duplicate',
+    coalesce(first.tables_found, 0), 0, 0, 0, 0,
+    'same bytes as ' || coalesce(n.loaded_as, first.source_file) || '; loaded once, from there',
+    r.ingested_at, n.delivered_at, first.encoding
+FROM version_role AS n
+LEFT JOIN dq_file AS first
+  ON first.source_sha256 = n.source_sha256
+ AND first.source_file = coalesce(n.loaded_as, (
+        SELECT v.source_file FROM to_load AS v WHERE v.source_sha256 = n.source_sha256))
+CROSS JOIN run_info AS r
+WHERE n.copy_no > 1 OR n.loaded_as IS NOT NULL;
+
+-- Loaded counts follow what is in the facts now, for every version this run touched.
+UPDATE dq_file AS d
+SET tables_loaded = (
+        SELECT count(*) FROM fact_project_budget AS f
+        WHERE f.source_file = d.source_file AND f.source_sha256 = d.source_sha256),
+    indicator_rows = (
+        SELECT count(*) FROM fact_indicator_target AS f
+        WHERE f.source_file = d.source_file AND f.source_sha256 = d.source_sha256)
+WHERE d.status IN ('loaded', 'partial', 'quarantined')
+  AND (EXISTS (SELECT 1 FROM to_load AS v
+               WHERE v.source_file = d.source_file AND v.source_sha256 = d.source_sha256)
+       OR EXISTS (SELECT 1 FROM loser AS l
+                  WHERE l.source_file = d.source_file AND l.source_sha256 = d.source_sha256));
