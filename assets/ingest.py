@@ -30,8 +30,7 @@ class RunInProgressError(RuntimeError):
 def run_lock(settings: Settings) -> Iterator[None]:
     """One run at a time per data folder; a second one refuses at once with a clear message."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(settings.lock_path, "a+")
-    try:
+    with open(settings.lock_path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
@@ -45,8 +44,6 @@ def run_lock(settings: Settings) -> Iterator[None]:
         handle.write(f"pid {os.getpid()}")
         handle.flush()
         yield
-    finally:
-        handle.close()
 
 
 def scan_landing(settings: Settings) -> pl.DataFrame:

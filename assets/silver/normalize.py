@@ -178,9 +178,12 @@ def normalize_targets(
         .with_columns(pl.col("raw").str.normalize("NFKC"))
         .unique("raw", keep="first", maintain_order=True)
     )
-    level_key = lambda c: (
-        clean_text(pl.col(c)).str.replace_all(" ", "").str.replace(LEVEL_SCORE_SUFFIX, "")
-    )
+
+    def level_key(column: str) -> pl.Expr:
+        """Level names compare without spaces and without a score suffix ("产出指标(50分)")."""
+        text = clean_text(pl.col(column)).str.replace_all(" ", "")
+        return text.str.replace(LEVEL_SCORE_SUFFIX, "")
+
     frame = indicators.join(
         budget.select("table_seq", "year", "unit_code", "project_code"), on="table_seq", how="left"
     ).with_columns(
@@ -220,7 +223,11 @@ def normalize_targets(
     texts = [clean_text(pl.col(c)) for c in ("target", "year_target")]
     numbers = [as_decimal(pl.col(c), TARGET) for c in ("target", "year_target")]
     value_kind = (
-        pl.when(pl.any_horizontal([t.is_not_null() & n.is_null() for t, n in zip(texts, numbers)]))
+        pl.when(
+            pl.any_horizontal(
+                [t.is_not_null() & n.is_null() for t, n in zip(texts, numbers, strict=True)]
+            )
+        )
         .then(pl.lit("text"))
         .when(pl.any_horizontal([n.is_not_null() for n in numbers]))
         .then(pl.lit("number"))

@@ -1,0 +1,52 @@
+"""The run summary the contract promises: files seen / loaded / quarantined, projects,
+indicator rows, quality errors and warnings — read back from what was published."""
+
+from __future__ import annotations
+
+from assets.settings import Settings
+from warehouse.query import answer
+
+SUMMARY_SQL = """
+SELECT
+    (SELECT count(*) FROM dq_file) AS file_versions,
+    (SELECT count(*) FROM dq_file WHERE status = 'loaded') AS loaded,
+    (SELECT count(*) FROM dq_file WHERE status = 'partial') AS partial,
+    (SELECT count(*) FROM dq_file WHERE status = 'quarantined') AS quarantined,
+    (SELECT count(*) FROM dq_file WHERE status = 'duplicate') AS duplicates,
+    (SELECT count(*) FROM dq_file WHERE status = 'superseded') AS superseded,
+    (SELECT count(*) FROM fact_project_budget) AS project_years,
+    (SELECT count(DISTINCT project_key) FROM fact_project_budget) AS projects,
+    (SELECT count(*) FROM fact_indicator_target) AS indicator_rows,
+    (SELECT coalesce(sum(total_yuan), 0) FROM fact_project_budget) AS total_yuan,
+    (SELECT count(*) FROM dq_issue WHERE severity = 'error') AS errors,
+    (SELECT count(*) FROM dq_issue WHERE severity = 'warning') AS warnings,
+    (SELECT max(ingested_at) FROM dq_file) AS last_ingested_at
+"""
+
+
+def summary(settings: Settings) -> dict[str, object]:
+    if not settings.warehouse_path.exists():
+        return {}
+    return answer(settings.warehouse_path, SUMMARY_SQL).row(0, named=True)
+
+
+def print_summary(settings: Settings, elapsed: float) -> None:
+    from assets.landing.scan import list_files
+
+    seen = list_files(settings.landing_dir).height
+    s = summary(settings)
+    if not s:
+        print(f"jixiao: {seen} file(s) seen, nothing loaded ({elapsed:.1f}s)")
+        return
+    print(
+        f"jixiao: run completed in {elapsed:.1f}s\n"
+        f"  files seen         {seen}\n"
+        f"  file versions      {s['file_versions']}: {s['loaded']} loaded, {s['partial']} partial, "
+        f"{s['quarantined']} quarantined, {s['duplicates']} duplicate, {s['superseded']} superseded\n"
+        f"  projects           {s['projects']} ({s['project_years']} project-years, "
+        f"{s['total_yuan']:,} yuan)\n"
+        f"  indicator rows     {s['indicator_rows']}\n"
+        f"  quality findings   {s['errors']} error(s), {s['warnings']} warning(s)\n"
+        f"  warehouse          {settings.warehouse_path}\n"
+        f"  data docs          {settings.data_docs_dir / 'index.html'}"
+    )
