@@ -51,13 +51,18 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            raise DecodeError(f"invalid UTF-16 (byte offset {error.start})") from error
     if b"\x00" in data:
         raise DecodeError("binary content (NUL bytes) in a text export")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        # A file cut inside its last character is still UTF-8: keep everything before the cut.
+        if error.reason == "unexpected end of data" and error.end == len(data):
+            return data[: error.start].decode("utf-8"), "utf-8"
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as error:
@@ -128,9 +133,10 @@ def parse_file(data: bytes) -> ParsedFile:
     grid_layout, layout_findings = _read_grid_layout(lines)
     indicators, row_findings = _read_grid_rows(lines, grid_layout)
     tables = _assemble_tables(lines, header_values, grid_layout)
+    gridless = _tables_without_rows(tables, indicators)
     stray = _stray_lines(lines)
     findings = pl.concat(
-        [_findings(f) for f in (header_findings, layout_findings, row_findings, stray)]
+        [_findings(f) for f in (header_findings, layout_findings, row_findings, gridless, stray)]
     ).sort("source_line", "rule_id", nulls_last=True)
     return ParsedFile(encoding, lines.height, tables, indicators, findings)
 
@@ -433,6 +439,22 @@ def _assemble_tables(
     ]
     return tables.with_columns(missing).select(
         [pl.col(name).cast(dtype) for name, dtype in template.schema.items()]
+    )
+
+
+def _tables_without_rows(tables: pl.DataFrame, indicators: pl.DataFrame) -> pl.DataFrame:
+    """A table with no grid header, or a grid header and no row under it, has no targets."""
+    empty = tables.join(indicators.select("table_seq").unique(), on="table_seq", how="anti")
+    return empty.select(
+        "table_seq",
+        pl.coalesce("grid_header_line", "title_line").alias("source_line"),
+        pl.lit("E002").alias("rule_id"),
+        pl.lit("grid").alias("column_name"),
+        pl.lit(None, dtype=pl.String).alias("value"),
+        pl.when(pl.col("grid_header_line").is_null())
+        .then(pl.lit("table has no indicator grid (no 一级指标 header row)"))
+        .otherwise(pl.lit("indicator grid has a header but no rows"))
+        .alias("message"),
     )
 
 

@@ -1,0 +1,262 @@
+"""A deterministic synthetic corpus of raw exports in the sample's layout and with its quirks.
+
+`render_table` writes one table exactly as the field's exporter does (tab-separated, labels,
+blank padding cells, the grid); `generate_corpus` spreads N tables over units, departments,
+projects and years 2022–2025 and writes files of 50–500 tables, declaring what it wrote so
+that tests can hold the parser to it. The vocabulary is the sample's own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from assets import reference
+
+GRID_HEADERS = ("本年权重", "本年年权重", "本年轻重")
+YEAR_TARGET_HEADERS = ("本年绩效指标值", "本年绩效指标")
+FUNCTIONS = (
+    "04-办公室/01-对个人和家庭补助",
+    "04-办公室/02-商品服务支出",
+    "05-民族事务管理科/05-宣传创建经费",
+)
+HANDLERS = ("卓玛央宗", "王强", "次仁多吉", "李娜", "扎西")
+PROJECT_WORDS = (
+    "离退休干部慰问金",
+    "党建经费",
+    "工会经费",
+    "机动经费",
+    "民族团结经费",
+    "宣传创建经费",
+    "示范市创建经费",
+)
+LEVEL3 = {
+    "数量指标": [("开展活动次数", "次"), ("慰问人数", "人"), ("打造示范单位", "个")],
+    "质量指标": [("发放精准性", "%"), ("验收合格率", "%"), ("活动参与率", "%")],
+    "时效指标": [("发放及时率", "%"), ("项目完成及时性", "%")],
+    "成本指标": [("人均慰问标准", "元"), ("活动成本", "万元")],
+    "社会效益指标": [("提高干部幸福感", None), ("促进民族团结", None)],
+    "可持续影响指标": [("形成长效机制", None)],
+    "服务对象满意度指标": [("服务对象满意度", "%"), ("群众满意度", "%")],
+    "经济成本指标": [("预算控制数", "万元")],
+}
+LEVEL1_OF = {
+    row["level2_name"]: row["level1_name"]
+    for row in reference.indicator_taxonomy().iter_rows(named=True)
+}
+
+
+@dataclass
+class Indicator:
+    level1: str
+    level2: str
+    level3: str
+    operator: str
+    target: str
+    year_target: str
+    unit: str
+    weight: str
+    year_weight: str
+
+
+@dataclass
+class TableSpec:
+    year: int
+    unit: str
+    department: str
+    project: str
+    function: str
+    handler: str
+    phone: str
+    goal: str
+    amounts: dict[str, str | None]
+    indicators: list[Indicator]
+    quirks: list[str] = field(default_factory=list)
+    broken: str | None = None
+
+
+def _money(rng: random.Random) -> Decimal:
+    return Decimal(rng.randint(1, 200_000)) / 100
+
+
+def make_table(rng: random.Random, serial: int, year: int, unit_no: int) -> TableSpec:
+    """One project table with quirks drawn at rates close to the sample's."""
+    department = 100 + unit_no // 4
+    unit = f"{department}{unit_no % 4 + 1:03d}-拉萨市第{unit_no}委员会本级"
+    total = _money(rng)
+    amounts: dict[str, str | None] = {
+        "total": f"{total:.2f}",
+        "fiscal": f"{total:.2f}",
+        "special_account": "0.00",
+        "unit_funds": "0.00",
+        "social": "0.00",
+        "bank_loan": "0.00",
+    }
+    quirks = []
+    if rng.random() < 0.11:
+        amounts["bank_loan"] = None
+        quirks.append("no_bank_loan_line")
+    indicators = []
+    chosen = rng.sample(list(LEVEL3), k=rng.randint(5, 8))
+    weights = [90 // len(chosen)] * len(chosen)
+    weights[0] += 90 - sum(weights)
+    for level2, weight in zip(chosen, weights, strict=True):
+        level3, unit_of_measure = rng.choice(LEVEL3[level2])
+        qualitative = unit_of_measure is None
+        value = "定性" if qualitative else str(rng.randint(1, 100))
+        indicators.append(
+            Indicator(
+                LEVEL1_OF[level2],
+                level2,
+                level3,
+                "定性" if qualitative else rng.choice("≥≤="),
+                value,
+                value,
+                unit_of_measure or "",
+                str(weight),
+                str(weight),
+            )
+        )
+    if rng.random() < 0.11 and any(i.level2 == "服务对象满意度指标" for i in indicators):
+        for indicator in indicators:
+            if indicator.level2 == "服务对象满意度指标":
+                indicator.level2 = "服务对象满意度指"
+        quirks.append("truncated_level2")
+    goal = f"申请市级资金{total}万元, 用于{rng.choice(PROJECT_WORDS)}。 目标1: 完成年度任务。"
+    if rng.random() < 0.11:
+        goal = f"<p>{goal}</p> <p>目标2:提高满意度。</p>"
+        quirks.append("html_goal")
+    for name, rate in (("label_less", 0.11), ("amount_without_unit", 0.11), ("shifted", 0.3)):
+        if rng.random() < rate:
+            quirks.append(name)
+    spec = TableSpec(
+        year=year,
+        unit=unit,
+        department=f"{department}-拉萨市第{department}部门",
+        project=f"5401{year % 100:02d}24T{serial:012d}-{rng.choice(PROJECT_WORDS)}{serial}",
+        function=rng.choice(FUNCTIONS),
+        handler=rng.choice(HANDLERS),
+        phone=f"1{rng.randint(3, 9)}{rng.randint(0, 999_999_999):09d}",
+        goal=goal,
+        amounts=amounts,
+        indicators=indicators,
+        quirks=quirks,
+    )
+    if rng.random() < 0.01:
+        spec.broken = rng.choice(("bad_level1", "bad_amount"))
+        if spec.broken == "bad_level1":
+            spec.indicators[0].level1 = "乱码指标"
+        else:
+            spec.amounts["total"] = "七十万"
+    return spec
+
+
+def render_table(spec: TableSpec, rng: random.Random | None = None) -> str:
+    """The table as the exporter writes it (LF line ends, tabs, padding cells)."""
+    rng = rng or random.Random(0)
+    pad = "\t" * (3 if "shifted" in spec.quirks else 2)
+    money_unit = "" if "amount_without_unit" in spec.quirks else "万元"
+    label_less = "label_less" in spec.quirks
+
+    def amount_cells(label: str, field_name: str) -> str:
+        return f"{label}\t{spec.amounts[field_name]}\t\t{money_unit}\t"
+
+    def left(label: str, value: str, *, drop_label: bool = False) -> str:
+        return f"{value}" if drop_label else f"{label}\t{value}"
+
+    lines = ["", "", f"{spec.year}年度绩效目标表", ""]
+    lines.append(
+        f"单位信息:\t{spec.unit}\t{left('预算项目:', spec.project, drop_label=label_less)}"
+        f"{pad}职能职责与活动:\t{spec.function}\t\t"
+    )
+    lines.append(
+        f"主管部门:\t{spec.department}\t{left('项目经办人:', spec.handler, drop_label=label_less)}"
+        f"{pad}{amount_cells('项目总额:', 'total')}"
+    )
+    lines.append(
+        f"预算执行率权重:\t10\t{left('项目经办人电话:', spec.phone, drop_label=label_less)}"
+        f"{pad}{amount_cells('其中: 财政资金:', 'fiscal')}"
+    )
+    blank_left = "\t" * (4 if not label_less else 3)
+    lines.append(
+        f"年度目标:\t{spec.goal}\t\t{pad}{amount_cells('财政专户管理资金:', 'special_account')}"
+    )
+    for label, name in (
+        ("单位资金:", "unit_funds"),
+        ("社会投入资金:", "social"),
+        ("银行贷款:", "bank_loan"),
+    ):
+        if spec.amounts[name] is not None:
+            lines.append(f"{blank_left}{pad}{amount_cells(label, name)}")
+    year_weight_header = rng.choice(GRID_HEADERS)
+    year_target_header = rng.choice(YEAR_TARGET_HEADERS)
+    lines.append(
+        f"一级指标\t二级指标\t三级指标\t指标性质\t指标值\t{year_target_header}\t度量单位\t权重(%)\t"
+        f"{year_weight_header}\t备注"
+    )
+    for i in spec.indicators:
+        lines.append(
+            f"{i.level1}\t{i.level2}\t{i.level3}\t{i.operator}\t{i.target}\t{i.year_target}\t"
+            f"{i.unit}\t{i.weight}\t{i.year_weight}\t"
+        )
+    return "\n".join(lines)
+
+
+@dataclass
+class CorpusManifest:
+    """What the generator wrote: the parser must find exactly this."""
+
+    files: int = 0
+    tables: int = 0
+    indicator_rows: int = 0
+    broken_tables: int = 0
+    loadable_tables: int = 0
+    loadable_indicator_rows: int = 0
+    loadable_total_yuan: str = "0.00"
+    bytes: int = 0
+    encodings: dict[str, int] = field(default_factory=dict)
+
+
+def generate_corpus(folder: Path, tables: int, seed: int = 42) -> CorpusManifest:
+    """Write `tables` tables into files of 50–500 tables each; deterministic for a seed."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = CorpusManifest()
+    loadable_total = Decimal(0)
+    serial = 0
+    while serial < tables:
+        size = min(rng.randint(50, 500), tables - serial)
+        year = rng.choice((2022, 2023, 2024, 2025))
+        unit_no = rng.randint(1, max(2, tables // 200))
+        texts = []
+        for _ in range(size):
+            serial += 1
+            spec = make_table(rng, serial, year, unit_no)
+            texts.append(render_table(spec, rng))
+            manifest.tables += 1
+            manifest.indicator_rows += len(spec.indicators)
+            if spec.broken:
+                manifest.broken_tables += 1
+            else:
+                manifest.loadable_tables += 1
+                manifest.loadable_indicator_rows += len(spec.indicators)
+                loadable_total += Decimal(spec.amounts["total"]) * 10_000
+        text = "\n".join(texts) + "\n"
+        roll = rng.random()
+        if roll < 0.1:
+            encoding, data = "gb18030", text.encode("gb18030")
+        elif roll < 0.2:
+            encoding, data = "utf-8-sig", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()
+        else:
+            encoding, data = "utf-8", text.encode()
+        manifest.files += 1
+        manifest.bytes += len(data)
+        manifest.encodings[encoding] = manifest.encodings.get(encoding, 0) + 1
+        (folder / f"{year}" / f"export_{manifest.files:05d}.txt").parent.mkdir(exist_ok=True)
+        (folder / f"{year}" / f"export_{manifest.files:05d}.txt").write_bytes(data)
+    manifest.loadable_total_yuan = f"{loadable_total:.2f}"
+    (folder / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
+    return manifest
