@@ -16,9 +16,9 @@ from assets.reference import AMOUNT_FIELDS
 from expectations.catalogue import rules
 
 SUITES_DIR = Path(__file__).with_name("suites")
-NUMBER_REGEX = r"^\s*[+-]?(\d[\d,]*(\.\d*)?|\.\d+)\s*$"
+NUMBER_REGEX = r"^\s*[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)\s*$"
 MONEY_UNITS = "|".join(sorted(reference.money_units()["unit"], key=len, reverse=True))
-AMOUNT_REGEX = rf"^\s*[+-]?(\d[\d,]*(\.\d*)?|\.\d+)\s*({MONEY_UNITS})?\s*$"
+AMOUNT_REGEX = rf"^\s*[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)\s*(?:{MONEY_UNITS})?\s*$"
 OPERATOR_VALUE_PAIRS = [
     ["quantitative", "number"],
     ["quantitative", "empty"],
