@@ -242,6 +242,7 @@ def warehouse(context: dg.AssetExecutionContext, paths: JixiaoPaths):
             metadata={
                 "dagster/row_count": counts.get(name, _view_count(settings.warehouse_path, name)),
                 "changed": staged.changed,
+                "new_file_versions": staged.new_versions,
                 "warehouse": dg.MetadataValue.path(str(settings.warehouse_path)),
                 "dagster/column_schema": schemas.get(name, dg.TableSchema(columns=[])),
             },

@@ -70,7 +70,13 @@ def run(_: argparse.Namespace) -> int:
         return 1
     from warehouse.summary import print_summary
 
-    print_summary(settings, elapsed)
+    published = [
+        m.metadata
+        for m in result.asset_materializations_for_node("warehouse")
+        if m.asset_key.to_user_string() == "dq_file"
+    ]
+    new_versions = published[0]["new_file_versions"].value if published else 0
+    print_summary(settings, elapsed, int(new_versions))
     return 0
 
 

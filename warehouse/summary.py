@@ -30,7 +30,7 @@ def summary(settings: Settings) -> dict[str, object]:
     return answer(settings.warehouse_path, SUMMARY_SQL).row(0, named=True)
 
 
-def print_summary(settings: Settings, elapsed: float) -> None:
+def print_summary(settings: Settings, elapsed: float, new_versions: int) -> None:
     from assets.landing.scan import list_files
 
     seen = list_files(settings.landing_dir).height
@@ -38,8 +38,9 @@ def print_summary(settings: Settings, elapsed: float) -> None:
     if not s:
         print(f"jixiao: {seen} file(s) seen, nothing loaded ({elapsed:.1f}s)")
         return
+    news = f"{new_versions} new file version(s) loaded" if new_versions else "nothing new"
     print(
-        f"jixiao: run completed in {elapsed:.1f}s\n"
+        f"jixiao: run completed in {elapsed:.1f}s: {news}\n"
         f"  files seen         {seen}\n"
         f"  file versions      {s['file_versions']}: {s['loaded']} loaded, {s['partial']} partial, "
         f"{s['quarantined']} quarantined, {s['duplicates']} duplicate, {s['superseded']} superseded\n"

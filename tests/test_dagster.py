@@ -1,0 +1,164 @@
+"""The Dagster code location: definitions, the whole graph in-process, checks, sensor, schedule."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from assets.gold import invariants
+from assets.graph import ALL_ASSETS
+from pipelines.cli import main
+from pipelines.definitions import defs
+from pipelines.resources import JixiaoPaths
+from pipelines.sensors import landing_sensor
+from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace
+
+WARNING_RULES_ON_SAMPLE = {"W101", "W102", "W103", "W105", "W106", "W107"}
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+    job = defs.resolve_job_def("jixiao_pipeline")
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {"landing_files", "bronze_tables", "silver_project_budget", "dq_findings"} <= keys
+    assert {"dim_year", "dim_unit", "dim_project", "dim_indicator", "fact_project_budget"} <= keys
+    assert {
+        "fact_indicator_target",
+        "dq_issue",
+        "dq_file",
+        "v_targets",
+        "v_project_scorecard",
+    } <= keys
+    assert job.executor_def.name == "in_process"
+
+
+def test_schedule_is_nightly_at_two_beijing_time():
+    schedule = defs.resolve_schedule_def("nightly")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Asia/Shanghai"
+    assert schedule.job_name == "jixiao_pipeline"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return home
+
+
+def materialize(space: Workspace) -> dg.ExecuteInProcessResult:
+    with dg.DagsterInstance.get() as instance:
+        return dg.materialize(
+            ALL_ASSETS,
+            instance=instance,
+            resources={
+                "paths": JixiaoPaths(landing_dir=str(space.landing), data_dir=str(space.data))
+            },
+            raise_on_error=False,
+        )
+
+
+def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home: Path):
+    workspace.deliver(SAMPLE_NAME, SAMPLE_PATH.read_bytes())
+    result = materialize(workspace)
+    assert result.success
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    failing = {name for name, e in evaluations.items() if not e.passed}
+    assert failing == WARNING_RULES_ON_SAMPLE
+    assert all(evaluations[name].severity == dg.AssetCheckSeverity.WARN for name in failing)
+    assert evaluations["W102"].metadata["findings"].value == 4
+    assert evaluations["W107"].metadata["findings"].value == 6
+    for name in invariants.INVARIANTS:
+        assert (
+            evaluations[name].passed and evaluations[name].severity == dg.AssetCheckSeverity.ERROR
+        )
+    facts = [
+        m
+        for m in result.asset_materializations_for_node("warehouse")
+        if m.asset_key.to_user_string() == "fact_indicator_target"
+    ][0]
+    assert facts.metadata["dagster/row_count"].value == 75
+    assert any(
+        c.name == "indicator_key" for c in facts.metadata["dagster/column_schema"].schema.columns
+    )
+    assert list(dagster_home.iterdir())  # the persistent instance lives in the temp home
+    bronze = result.asset_materializations_for_node("bronze_tables")[0]
+    assert bronze.metadata["tables"].value == 9 and bronze.metadata["indicator_rows"].value == 75
+
+
+def test_failing_invariant_stops_the_publish(workspace: Workspace, dagster_home: Path, monkeypatch):
+    workspace.deliver(SAMPLE_NAME, SAMPLE_PATH.read_bytes())
+    workspace.run()
+    before = workspace.sql("SELECT count(*) FROM fact_project_budget")
+    workspace.deliver("2025.txt", SAMPLE_PATH.read_text().replace("2024年度", "2025年度").encode())
+
+    def defect(con, lake) -> pl.DataFrame:
+        return pl.DataFrame({"defect": ["simulated"]})
+
+    monkeypatch.setitem(
+        invariants.INVARIANTS, "facts_join_dimensions", ("simulated defect", defect)
+    )
+    result = materialize(workspace)
+    assert not result.success
+    evaluation = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == "facts_join_dimensions"
+    ]
+    assert evaluation and not evaluation[0].passed
+    assert workspace.sql("SELECT count(*) FROM fact_project_budget") == before
+    assert not workspace.settings.warehouse_path.with_name(".warehouse.staging.duckdb").exists()
+
+
+def test_sensor_requests_one_run_only_for_new_or_changed_files(
+    workspace: Workspace, dagster_home: Path
+):
+    paths = JixiaoPaths(landing_dir=str(workspace.landing), data_dir=str(workspace.data))
+    with dg.DagsterInstance.get() as instance:
+
+        def tick(cursor: str | None):
+            context = dg.build_sensor_context(
+                instance=instance, cursor=cursor, resources={"paths": paths}
+            )
+            return landing_sensor(context)
+
+        workspace.deliver("a.txt", SAMPLE_PATH.read_bytes())
+        first = tick(None)
+        assert isinstance(first, dg.SensorResult) and len(first.run_requests) == 1
+        cursor = first.cursor
+        assert isinstance(tick(cursor), dg.SkipReason)
+        os.utime(workspace.landing / "a.txt", (1_800_000_000, 1_800_000_000))  # touched, same bytes
+        assert isinstance(tick(cursor), dg.SkipReason)
+        workspace.deliver("b.txt", b"2024\xe5\xb9\xb4")
+        workspace.deliver("c.txt", b"more")
+        added = tick(cursor)
+        assert len(added.run_requests) == 1  # two new files, one run
+        workspace.deliver("a.txt", SAMPLE_PATH.read_bytes() + b"\n")
+        changed = tick(added.cursor)
+        assert len(changed.run_requests) == 1 and changed.cursor != added.cursor
+
+
+def test_jixiao_run_twice(tmp_path: Path, monkeypatch, capsys):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / SAMPLE_NAME).write_bytes(SAMPLE_PATH.read_bytes())
+    monkeypatch.setenv("JIXIAO_LANDING_DIR", str(landing))
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["run"]) == 0
+    first = capsys.readouterr().out
+    assert "1 new file version(s) loaded" in first
+    assert "1 loaded, 0 partial, 0 quarantined" in first
+    assert "projects           9 (9 project-years, 8,310,300.00 yuan)" in first
+    assert "indicator rows     75" in first and "0 error(s), 19 warning(s)" in first
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    stamp = warehouse.stat().st_mtime_ns
+    assert main(["run"]) == 0
+    second = capsys.readouterr().out
+    assert "nothing new" in second and "indicator rows     75" in second
+    assert warehouse.stat().st_mtime_ns == stamp
+    assert (tmp_path / "data" / "dagster" / "dagster.yaml").exists()
