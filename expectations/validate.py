@@ -123,7 +123,6 @@ def validate(frame: pl.DataFrame, suite_name: str, docs_dir: Path | None = None)
         kwargs = config.kwargs
         column_names = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
         indexes = result.result.get("unexpected_index_list") or []
-        values = result.result.get("unexpected_list") or []
         stats.append(
             {
                 "rule_id": config.meta["rule_id"],
@@ -135,45 +134,52 @@ def validate(frame: pl.DataFrame, suite_name: str, docs_dir: Path | None = None)
                 "unexpected_count": len(indexes),
             }
         )
-        if not indexes:
-            continue
-        rows = pl.DataFrame(
-            {
-                "row": [int(i) for i in indexes],
-                "value": [_text(v) for v in values[: len(indexes)]],
-            },
-            schema={"row": pl.UInt32, "value": pl.String},
-        )
-        line_column = config.meta.get("line_column")
-        value_column = config.meta.get("value_column")
-        located = rows.join(lineage, on="row", how="left").with_columns(
-            pl.coalesce(line_column, "source_line").alias("source_line")
-            if line_column
-            else pl.col("source_line"),
-            pl.col(value_column).cast(pl.String).alias("value")
-            if value_column
-            else pl.col("value"),
-        )
-        rule_id = config.meta["rule_id"]
-        parts.append(
-            located.select(
-                pl.lit(rule_id).alias("rule_id"),
-                *LINEAGE,
-                pl.lit(", ".join(column_names)).alias("column_name"),
-                "value",
-                pl.lit(f"{title(rule_id)} [{', '.join(column_names)}]").alias("message"),
-            )
-        )
+        if indexes:
+            parts.append(_located(frame, lineage, config, column_names, indexes))
     findings = pl.concat([conform(p) for p in parts]) if parts else empty_findings()
     return SuiteResult(findings, _stats(stats, suite_name))
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        return " / ".join("" if v is None else str(v) for v in value)
-    return str(value)
+def _located(
+    frame: pl.DataFrame,
+    lineage: pl.DataFrame,
+    config: Any,
+    column_names: list[str],
+    indexes: list[int],
+) -> pl.DataFrame:
+    """Failing row indexes → findings at the cell's own line, with the offending value read
+    back from the frame (GX caps the value lists it returns; the index list is complete)."""
+    line_column = config.meta.get("line_column")
+    value_column = config.meta.get("value_column")
+    shown = [value_column] if value_column else column_names
+    values = (
+        frame.select(shown)
+        .with_row_index("row")
+        .select(
+            "row",
+            pl.concat_str(
+                [pl.col(c).cast(pl.String).fill_null("") for c in shown], separator=" / "
+            ).alias("value"),
+        )
+    )
+    rule_id = config.meta["rule_id"]
+    return (
+        pl.DataFrame({"row": indexes}, schema={"row": pl.UInt32})
+        .join(lineage, on="row", how="left")
+        .join(values, on="row", how="left")
+        .select(
+            pl.lit(rule_id).alias("rule_id"),
+            *[
+                pl.coalesce(line_column, "source_line").alias("source_line")
+                if c == "source_line" and line_column
+                else pl.col(c)
+                for c in LINEAGE
+            ],
+            pl.lit(", ".join(column_names)).alias("column_name"),
+            "value",
+            pl.lit(f"{title(rule_id)} [{', '.join(column_names)}]").alias("message"),
+        )
+    )
 
 
 def _stats(rows: list[dict[str, Any]], suite_name: str) -> pl.DataFrame:
