@@ -59,15 +59,30 @@ def first_names(inventory: pl.DataFrame) -> dict[str, str]:
     return dict(zip(ordered["sha256"], ordered["source_file"], strict=True))
 
 
+BATCH_BYTES = 32 << 20
+
+
+def batches(inventory: pl.DataFrame, todo: dict[str, str]) -> list[list[tuple[str, str]]]:
+    """(source_file, sha256) in batches of about BATCH_BYTES: vectorized work is amortized over
+    many files while memory stays bounded, whatever the size of the corpus."""
+    sizes = dict(zip(inventory["sha256"], inventory["size"], strict=True))
+    result: list[list[tuple[str, str]]] = [[]]
+    filled = 0
+    for sha256, source_file in sorted(todo.items(), key=lambda item: item[1]):
+        if result[-1] and filled + sizes[sha256] > BATCH_BYTES:
+            result.append([])
+            filled = 0
+        result[-1].append((source_file, sha256))
+        filled += sizes[sha256]
+    return [batch for batch in result if batch]
+
+
 def build_bronze(settings: Settings, inventory: pl.DataFrame) -> list[bronze.BronzeSummary]:
     lake = settings.lake
     todo = {s: f for s, f in first_names(inventory).items() if not bronze.exists(lake, s)}
-    built = []
-    for sha256, source_file in sorted(todo.items(), key=lambda item: item[1]):
-        try:
-            built.append(bronze.build(lake, settings.landing_dir, source_file, sha256))
-        except bronze.FileChangedError:
-            continue
+    built: list[bronze.BronzeSummary] = []
+    for batch in batches(inventory, todo):
+        built += bronze.build_batch(lake, settings.landing_dir, batch)
     return built
 
 
@@ -78,7 +93,10 @@ def build_silver(settings: Settings, inventory: pl.DataFrame) -> list[silver.Sil
         for s, f in first_names(inventory).items()
         if bronze.exists(lake, s) and not silver.exists(lake, s)
     }
-    return [silver.build(lake, f, s) for s, f in sorted(todo.items(), key=lambda i: i[1])]
+    built: list[silver.SilverSummary] = []
+    for batch in batches(inventory, todo):
+        built += silver.build_batch(lake, batch)
+    return built
 
 
 def pending_assessment(settings: Settings, inventory: pl.DataFrame) -> dict[str, str]:

@@ -19,11 +19,13 @@ SUITES_DIR = Path(__file__).with_name("suites")
 NUMBER_REGEX = r"^\s*[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)\s*$"
 MONEY_UNITS = "|".join(sorted(reference.money_units()["unit"], key=len, reverse=True))
 AMOUNT_REGEX = rf"^\s*[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)\s*(?:{MONEY_UNITS})?\s*$"
+# operator class / value kind pairs that agree (GX's column-pair set check iterates rows in
+# Python, ~50 µs a row; one combined column keeps W106 vectorized).
 OPERATOR_VALUE_PAIRS = [
-    ["quantitative", "number"],
-    ["quantitative", "empty"],
-    ["qualitative", "text"],
-    ["qualitative", "empty"],
+    "quantitative/number",
+    "quantitative/empty",
+    "qualitative/text",
+    "qualitative/empty",
 ]
 
 Spec = dict[str, object]
@@ -126,10 +128,9 @@ def silver_indicator_target() -> list[Spec]:
         ),
         _spec(
             "W106",
-            "ExpectColumnPairValuesToBeInSet",
-            column_A="operator_class",
-            column_B="value_kind",
-            value_pairs_set=OPERATOR_VALUE_PAIRS,
+            "ExpectColumnValuesToBeInSet",
+            column="operator_value",
+            value_set=OPERATOR_VALUE_PAIRS,
         ),
         _spec(
             "W109",

@@ -9,6 +9,7 @@ expressions; the only Python-level work is decoding and one `str.split` per file
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -16,7 +17,10 @@ import polars as pl
 from assets import reference
 from assets.reference import AMOUNT_FIELDS, GRID_COLUMNS, label_key
 
-TITLE_PATTERN = r"^(\d{4})\s*年度?[^\t]{0,20}?绩效目标(?:申报)?表$"
+TITLE_PATTERN = r"^[\t\s]*(\d{4})\s*年度?[^\t]{0,20}?绩效目标(?:申报)?表[\t\s]*$"
+LINE_KEY = 1 << 32
+TABLE_KEY = 1 << 20
+LABEL_MAX_CHARS = 24
 HEADER_FIELDS: tuple[str, ...] = tuple(
     reference.header_labels()["field"].unique(maintain_order=True).to_list()
 )
@@ -117,53 +121,147 @@ def _unreadable(reason: str, line_count: int = 0, encoding: str | None = None) -
 
 def parse_file(data: bytes) -> ParsedFile:
     """Parse one export. Never raises on bad input: unreadable files become an E005 finding."""
-    try:
-        text, encoding = decode(data)
-    except DecodeError as error:
-        return _unreadable(f"cannot decode the file: {error}")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = _classify_lines(text)
-    if lines.height == 0 or lines["table_seq"].max() == 0:
-        return _unreadable(
-            "holds no performance target table (no 'YYYY年度绩效目标表' title)",
-            lines.height,
-            encoding,
-        )
+    return parse_files([data])[0]
+
+
+def parse_files(blobs: Sequence[bytes]) -> list[ParsedFile]:
+    """Parse a batch of exports in one vectorized pass (one result per input, in order).
+
+    Inside the pass, lines and tables carry batch-wide keys (the file id in the high bits), so
+    every expression runs once over the whole batch instead of once per small file.
+    """
+    results: dict[int, ParsedFile] = {}
+    texts: list[str] = []
+    file_ids: list[int] = []
+    encodings: dict[int, str] = {}
+    for file_id, data in enumerate(blobs):
+        try:
+            text, encodings[file_id] = decode(data)
+        except DecodeError as error:
+            results[file_id] = _unreadable(f"cannot decode the file: {error}")
+            continue
+        texts.append(text.replace("\r\n", "\n").replace("\r", "\n"))
+        file_ids.append(file_id)
+    if texts:
+        results |= _parse_texts(texts, file_ids, encodings)
+    return [results[i] for i in range(len(blobs))]
+
+
+def _parse_texts(
+    texts: list[str], file_ids: list[int], encodings: dict[int, str]
+) -> dict[int, ParsedFile]:
+    lines = _classify_lines(texts, file_ids)
+    per_file = lines.group_by("file_id").agg(
+        pl.len().alias("line_count"), (pl.col("zone") != "preamble").any().alias("has_table")
+    )
     header_values, header_findings = _read_headers(lines)
     grid_layout, layout_findings = _read_grid_layout(lines)
     indicators, row_findings = _read_grid_rows(lines, grid_layout)
     tables = _assemble_tables(lines, header_values, grid_layout)
-    gridless = _tables_without_rows(tables, indicators)
-    stray = _stray_lines(lines)
     findings = pl.concat(
-        [_findings(f) for f in (header_findings, layout_findings, row_findings, gridless, stray)]
-    ).sort("source_line", "rule_id", nulls_last=True)
-    return ParsedFile(encoding, lines.height, tables, indicators, findings)
+        [
+            header_findings,
+            layout_findings,
+            row_findings,
+            _tables_without_rows(tables, indicators),
+            _stray_lines(lines),
+        ],
+        how="diagonal_relaxed",
+    )
+    frames = {
+        "tables": _localize(tables, _empty_tables()),
+        "indicators": _localize(indicators, _empty_indicators()),
+        "findings": _localize(findings, pl.DataFrame(schema=FINDING_SCHEMA)),
+    }
+    split = {
+        name: frame.partition_by("file_id", as_dict=True, include_key=False)
+        for name, frame in frames.items()
+    }
+    results: dict[int, ParsedFile] = {}
+    for file_id, line_count, has_table in per_file.iter_rows():
+        if not has_table:
+            results[file_id] = _unreadable(
+                "holds no performance target table (no 'YYYY年度绩效目标表' title)",
+                line_count,
+                encodings[file_id],
+            )
+            continue
+        parts = {
+            name: split[name].get((file_id,), frames[name].clear().drop("file_id"))
+            for name in frames
+        }
+        results[file_id] = ParsedFile(
+            encodings[file_id],
+            line_count,
+            parts["tables"].sort("table_seq"),
+            parts["indicators"].sort("source_line"),
+            parts["findings"].sort("source_line", "rule_id", nulls_last=True),
+        )
+    return results
 
 
-def _classify_lines(text: str) -> pl.DataFrame:
-    """Every line with its table (by title), its zone and its raw cells."""
+def _localize(frame: pl.DataFrame, template: pl.DataFrame) -> pl.DataFrame:
+    """Batch-wide keys back to per-file ones (file id, 1-based line, table number), typed."""
+    line_columns = [c for c in template.columns if c.endswith("_line")]
+    file_id = (
+        pl.col("source_line") if "source_line" in frame.columns else pl.col("title_line")
+    ) // LINE_KEY
+    localized = frame.with_columns(
+        file_id.cast(pl.Int32).alias("file_id"),
+        *[(pl.col(c) % LINE_KEY).alias(c) for c in line_columns if c in frame.columns],
+        (pl.col("table_seq") % TABLE_KEY).alias("table_seq"),
+    )
+    missing = [
+        pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in template.schema.items()
+        if name not in localized.columns
+    ]
+    return localized.with_columns(missing).select(
+        "file_id", *[pl.col(name).cast(dtype) for name, dtype in template.schema.items()]
+    )
+
+
+def _classify_lines(texts: list[str], file_ids: list[int]) -> pl.DataFrame:
+    """Every line with its file, its table (by title), its zone and its raw text.
+
+    `line` is `file_id * LINE_KEY + line number` and `table_seq` is `file_id * TABLE_KEY +
+    table number`: unique across the batch and ordered like the files.
+    """
     grid_marker = "|".join(
         re.escape(label)
         for label in reference.grid_columns().filter(pl.col("column") == "level1")["label"]
     )
-    frame = pl.DataFrame({"text": text.split("\n")}).with_row_index("line", offset=1)
-    stripped = pl.col("text").str.replace_all(r"[\t\s]+", "")
+    frame = (
+        pl.DataFrame(
+            {"file_id": file_ids, "text": texts}, schema={"file_id": pl.Int64, "text": pl.String}
+        )
+        .with_columns(pl.col("text").str.split("\n"))
+        .explode("text")
+        .with_columns(
+            (pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("file_id")).alias("number")
+        )
+    )
     frame = frame.with_columns(
-        pl.col("line").cast(pl.Int32),
-        stripped.str.extract(TITLE_PATTERN, 1).cast(pl.Int32).alias("title_year"),
-        (stripped == "").alias("blank"),
+        (pl.col("file_id") * LINE_KEY + pl.col("number")).alias("line"),
+        pl.col("text").str.extract(TITLE_PATTERN, 1).cast(pl.Int32).alias("title_year"),
+        (pl.col("text").str.strip_chars(" \t\u3000") == "").alias("blank"),
         pl.col("text").str.contains(grid_marker).alias("grid_marker"),
-    ).with_columns(pl.col("title_year").is_not_null().cum_sum().cast(pl.Int32).alias("table_seq"))
+    ).with_columns(
+        pl.col("title_year").is_not_null().cum_sum().over("file_id").alias("number_of_table")
+    )
+    frame = frame.with_columns(
+        (pl.col("file_id") * TABLE_KEY + pl.col("number_of_table")).alias("table_seq"),
+        (pl.col("number_of_table") == 0).alias("preamble"),
+    )
     first_grid_header = (
-        pl.when(pl.col("grid_marker") & (pl.col("table_seq") > 0))
+        pl.when(pl.col("grid_marker") & ~pl.col("preamble"))
         .then(pl.col("line"))
         .min()
         .over("table_seq")
     )
     frame = frame.with_columns(first_grid_header.alias("grid_header_line"))
     zone = (
-        pl.when(pl.col("table_seq") == 0)
+        pl.when(pl.col("preamble"))
         .then(pl.lit("preamble"))
         .when(pl.col("title_year").is_not_null())
         .then(pl.lit("title"))
@@ -175,7 +273,7 @@ def _classify_lines(text: str) -> pl.DataFrame:
         .then(pl.lit("grid_header"))
         .otherwise(pl.lit("grid"))
     )
-    return frame.with_columns(zone.alias("zone"))
+    return frame.with_columns(zone.alias("zone")).drop("number", "number_of_table")
 
 
 def _cells(lines: pl.DataFrame, zone: str) -> pl.DataFrame:
@@ -188,7 +286,19 @@ def _cells(lines: pl.DataFrame, zone: str) -> pl.DataFrame:
         .with_columns(pl.col("cell").str.strip_chars())
         .filter(pl.col("cell") != "")
     )
-    return exploded.with_columns(label_key(pl.col("cell")).alias("key"))
+    # Labels are short: only short cells are normalized and looked up (goals can be long).
+    short = pl.col("cell").str.len_chars() <= LABEL_MAX_CHARS
+    head = pl.col("cell").str.slice(0, LABEL_MAX_CHARS + 1)
+    return exploded.with_columns(pl.when(short).then(label_key(head)).alias("key"))
+
+
+def _within_line(expr: pl.Expr, offset: int) -> pl.Expr:
+    """`expr` of the cell `offset` places further on the same line (null past the line's end).
+
+    Cells are sorted by line and line numbers are unique in a file, so a plain shift compared
+    with the line number replaces a costly grouped window.
+    """
+    return pl.when(pl.col("line").shift(-offset) == pl.col("line")).then(expr.shift(-offset))
 
 
 def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -201,43 +311,54 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """
     labels = reference.header_labels()
     money = reference.money_units()["unit"].to_list()
-    within_line = ("table_seq", "line")
-    cells = _cells(lines, "header").with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int32).over(within_line).alias("rank")
+    cells = _cells(lines, "header").with_row_index("index")
+    first_of_line = pl.col("line") != pl.col("line").shift(1)
+    cells = cells.with_columns(
+        (
+            pl.col("index")
+            - pl.when(first_of_line.fill_null(True)).then(pl.col("index")).forward_fill()
+        )
+        .cast(pl.Int32)
+        .alias("rank")
+    ).join(labels, left_on="key", right_on="label", how="left")
+    # "label:value" in one cell ("项目总额:12.00万元"): looked for only among the few cells that
+    # are no label themselves but hold a colon, since only their short prefix can be a label.
+    prefix = (
+        pl.col("cell").str.slice(0, LABEL_MAX_CHARS + 1).str.extract(r"^([^:：]{1,24})[:：]", 1)
     )
-    split = pl.col("cell").str.extract_groups(r"^([^:：]+)[:：]\s*(.+)$")
+    rest = pl.col("cell").str.slice(prefix.str.len_chars() + 1).str.strip_chars()
+    inline = (
+        cells.filter(pl.col("field").is_null() & pl.col("cell").str.contains("[:：]"))
+        .select(
+            "index",
+            label_key(prefix).alias("prefix_key"),
+            pl.when(rest != "").then(rest).alias("inline_value"),
+        )
+        .join(labels, left_on="prefix_key", right_on="label", how="inner")
+        .filter(pl.col("inline_value").is_not_null())
+        .select(
+            "index",
+            "inline_value",
+            pl.col("field").alias("inline_field"),
+            pl.col("kind").alias("inline_kind"),
+        )
+    )
     cells = (
-        cells.with_columns(split.alias("parts"))
+        cells.join(inline, on="index", how="left")
         .with_columns(
-            label_key(pl.col("parts").struct.field("1")).alias("prefix_key"),
-            pl.col("parts").struct.field("2").str.strip_chars().alias("inline_value"),
-        )
-        .drop("parts")
-        .join(labels, left_on="key", right_on="label", how="left")
-        .join(
-            labels.rename({"field": "inline_field", "kind": "inline_kind"}),
-            left_on="prefix_key",
-            right_on="label",
-            how="left",
-        )
-    )
-    has_inline = pl.col("field").is_null() & pl.col("inline_field").is_not_null()
-    cells = (
-        cells.with_columns(
-            pl.when(has_inline).then(pl.col("inline_value")).alias("inline_value"),
             pl.coalesce("field", "inline_field").alias("field"),
             pl.coalesce("kind", "inline_kind").alias("kind"),
         )
-        .drop("inline_field", "inline_kind", "prefix_key")
+        .drop("inline_field", "inline_kind", "index")
         .sort("table_seq", "line", "rank")
     )
     is_label = pl.col("field").is_not_null()
     cells = cells.with_columns(
         is_label.alias("is_label"),
-        pl.col("cell").shift(-1).over(within_line).alias("next1"),
-        is_label.shift(-1).over(within_line).fill_null(True).alias("next1_label"),
-        pl.col("cell").shift(-2).over(within_line).alias("next2"),
-        is_label.shift(-2).over(within_line).fill_null(True).alias("next2_label"),
+        _within_line(pl.col("cell"), 1).alias("next1"),
+        _within_line(is_label, 1).fill_null(True).alias("next1_label"),
+        _within_line(pl.col("cell"), 2).alias("next2"),
+        _within_line(is_label, 2).fill_null(True).alias("next2_label"),
     )
     inline = pl.col("inline_value").is_not_null()
     value_from_next = ~inline & ~pl.col("next1_label")
@@ -407,7 +528,7 @@ def _assemble_tables(
 ) -> pl.DataFrame:
     """One row per table: title, year, line span, every header field with its line."""
     spans = (
-        lines.filter(pl.col("table_seq") > 0)
+        lines.filter(~pl.col("preamble"))
         .group_by("table_seq")
         .agg(
             pl.col("line").min().alias("title_line"),
@@ -426,19 +547,10 @@ def _assemble_tables(
             continue
         renames[column] = field if kind == "value" else f"{field}_{kind}"
     wide = wide.rename(renames)
-    tables = spans.join(wide, on="table_seq", how="left").join(
+    return spans.join(wide, on="table_seq", how="left").join(
         layout.select("table_seq", "grid_header_line", "grid_columns"),
         on="table_seq",
         how="left",
-    )
-    template = _empty_tables()
-    missing = [
-        pl.lit(None, dtype=dtype).alias(name)
-        for name, dtype in template.schema.items()
-        if name not in tables.columns
-    ]
-    return tables.with_columns(missing).select(
-        [pl.col(name).cast(dtype) for name, dtype in template.schema.items()]
     )
 
 

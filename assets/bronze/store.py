@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.bronze.parse import ParsedFile, parse_file
+from assets.bronze.parse import ParsedFile, parse_files
 from assets.parquet_io import touch_atomic, write_atomic
 from assets.settings import Lake
 
@@ -36,27 +36,38 @@ def exists(lake: Lake, sha256: str) -> bool:
     return meta_path(lake, sha256).exists()
 
 
-def build(lake: Lake, landing_dir: Path, source_file: str, sha256: str) -> BronzeSummary:
-    """Parse one landing file into bronze. The content is re-hashed: bronze is keyed by bytes."""
-    data = (landing_dir / source_file).read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != sha256:
-        raise FileChangedError(f"{source_file} changed while being read; it is taken next run")
-    parsed = parse_file(data)
-    write_atomic(parsed.tables, lake.bronze("tables", sha256))
-    write_atomic(parsed.indicators, lake.bronze("indicators", sha256))
-    write_atomic(parsed.findings, lake.bronze("findings", sha256))
-    summary = BronzeSummary(
-        sha256,
-        source_file,
-        parsed.encoding,
-        parsed.line_count,
-        parsed.tables.height,
-        parsed.indicators.height,
-        parsed.findings.height,
-    )
-    touch_atomic(meta_path(lake, sha256), json.dumps(summary.__dict__, ensure_ascii=False))
-    return summary
+def build_batch(
+    lake: Lake, landing_dir: Path, versions: list[tuple[str, str]]
+) -> list[BronzeSummary]:
+    """Parse a batch of (source_file, sha256) in one pass and write each file's bronze.
+
+    The content is re-hashed as it is read: bronze is keyed by bytes, and a file that changed
+    since the scan is left for the next run.
+    """
+    blobs: list[bytes] = []
+    kept: list[tuple[str, str]] = []
+    for source_file, sha256 in versions:
+        data = (landing_dir / source_file).read_bytes()
+        if hashlib.sha256(data).hexdigest() == sha256:
+            blobs.append(data)
+            kept.append((source_file, sha256))
+    summaries = []
+    for (source_file, sha256), parsed in zip(kept, parse_files(blobs), strict=True):
+        write_atomic(parsed.tables, lake.bronze("tables", sha256))
+        write_atomic(parsed.indicators, lake.bronze("indicators", sha256))
+        write_atomic(parsed.findings, lake.bronze("findings", sha256))
+        summary = BronzeSummary(
+            sha256,
+            source_file,
+            parsed.encoding,
+            parsed.line_count,
+            parsed.tables.height,
+            parsed.indicators.height,
+            parsed.findings.height,
+        )
+        touch_atomic(meta_path(lake, sha256), json.dumps(summary.__dict__, ensure_ascii=False))
+        summaries.append(summary)
+    return summaries
 
 
 def read(lake: Lake, sha256: str) -> ParsedFile:
@@ -65,7 +76,3 @@ def read(lake: Lake, sha256: str) -> ParsedFile:
     return ParsedFile(
         meta["encoding"], meta["lines"], frames["tables"], frames["indicators"], frames["findings"]
     )
-
-
-class FileChangedError(RuntimeError):
-    """The landing file's bytes differ from the hash the scan recorded."""

@@ -14,12 +14,17 @@ import polars as pl
 REFERENCE_DIR = Path(__file__).parent
 
 
+FULL_WIDTH = {"：": ":", "（": "(", "）": ")", "％": "%", "\u3000": " "}
+
+
 def label_key(expr: pl.Expr) -> pl.Expr:
-    """Canonical form of a label cell: NFKC, no spaces, no trailing colon, no leading '其中'."""
+    """Canonical form of a label cell: no spaces, ASCII punctuation, no trailing colon, no
+    leading '其中'. (The full-width forms labels use are mapped directly: a full NFKC pass over
+    every cell costs more than the rest of the header parsing.)"""
     return (
-        expr.str.normalize("NFKC")
+        expr.str.replace_many(list(FULL_WIDTH), list(FULL_WIDTH.values()))
         .str.replace_all(r"\s+", "")
-        .str.replace(r"^其中[:]?", "")
+        .str.replace(r"^其中:?", "")
         .str.strip_suffix(":")
     )
 

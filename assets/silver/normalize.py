@@ -91,13 +91,9 @@ def _amount(field: str) -> list[pl.Expr]:
     ]
 
 
-def normalize_budget(tables: pl.DataFrame, source_file: str, sha256: str) -> pl.DataFrame:
+def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
     """One row per project table: codes split from names, money in exact yuan, phone masked."""
-    frame = tables.with_columns(
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(sha256).alias("source_sha256"),
-        pl.col("title_line").alias("source_line"),
-    )
+    frame = tables.with_columns(pl.col("title_line").alias("source_line"))
     fa = clean_text(pl.col("function_activity")).str.extract_groups(
         r"^([0-9A-Za-z]+)\s*-\s*(.+?)\s*/\s*([0-9A-Za-z]+)\s*-\s*(.+)$"
     )
@@ -168,9 +164,7 @@ def _level2_lookup(raw_names: pl.Series) -> pl.DataFrame:
     )
 
 
-def normalize_targets(
-    indicators: pl.DataFrame, budget: pl.DataFrame, source_file: str, sha256: str
-) -> pl.DataFrame:
+def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
     """One row per indicator: canonical hierarchy, operator, typed values, canonical units."""
     units = reference.measure_units()
     operators = (
@@ -185,7 +179,9 @@ def normalize_targets(
         return text.str.replace(LEVEL_SCORE_SUFFIX, "")
 
     frame = indicators.join(
-        budget.select("table_seq", "year", "unit_code", "project_code"), on="table_seq", how="left"
+        budget.select("source_sha256", "table_seq", "year", "unit_code", "project_code"),
+        on=("source_sha256", "table_seq"),
+        how="left",
     ).with_columns(
         level_key("level1").alias("level1_key"),
         level_key("level2").alias("level2_key"),
@@ -234,8 +230,8 @@ def normalize_targets(
         .otherwise(pl.lit("empty"))
     )
     return frame.select(
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(sha256).alias("source_sha256"),
+        "source_file",
+        "source_sha256",
         "table_seq",
         "source_line",
         pl.col("year").cast(pl.Int32),
@@ -255,6 +251,7 @@ def normalize_targets(
         operator_class.alias("operator_class"),
         *value_columns,
         value_kind.alias("value_kind"),
+        pl.concat_str(operator_class, value_kind, separator="/").alias("operator_value"),
         pl.col("measure_unit").alias("measure_unit_raw"),
         pl.coalesce("measure_unit_right", "unit_key").alias("measure_unit"),
         pl.col("kind").alias("measure_unit_kind"),
@@ -268,8 +265,17 @@ def normalize_targets(
 
 
 def normalize(
-    tables: pl.DataFrame, indicators: pl.DataFrame, source_file: str, sha256: str
+    tables: pl.DataFrame,
+    indicators: pl.DataFrame,
+    source_file: str | None = None,
+    sha256: str | None = None,
 ) -> SilverFrames:
-    budget = normalize_budget(tables, source_file, sha256)
-    targets = normalize_targets(indicators, budget, source_file, sha256)
+    """Normalize one file's bronze (give its name and hash) or a batch of files' bronze (frames
+    that already carry `source_file` and `source_sha256`): batches amortize every expression."""
+    if source_file is not None:
+        lineage = [pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("source_sha256")]
+        tables = tables.with_columns(lineage)
+        indicators = indicators.with_columns(lineage)
+    budget = normalize_budget(tables)
+    targets = normalize_targets(indicators, budget)
     return SilverFrames(budget, targets)

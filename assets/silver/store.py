@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from assets.bronze import store as bronze
 from assets.parquet_io import touch_atomic, write_atomic
 from assets.settings import Lake
 from assets.silver.normalize import SilverFrames, normalize
@@ -27,24 +26,44 @@ def exists(lake: Lake, sha256: str) -> bool:
     return lake.silver_done(sha256).exists()
 
 
-def build(lake: Lake, source_file: str, sha256: str) -> SilverSummary:
-    parsed = bronze.read(lake, sha256)
-    frames = normalize(parsed.tables, parsed.indicators, source_file, sha256)
-    years: set[int] = set()
-    for entity in ENTITIES:
-        frame: pl.DataFrame = getattr(frames, entity)
-        for (year,), part in frame.group_by("year", maintain_order=True):
+def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSummary]:
+    """Normalize the bronze of a batch of (source_file, sha256) at once; write per file and year."""
+    tables, indicators = [], []
+    for source_file, sha256 in versions:
+        lineage = [pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("source_sha256")]
+        tables.append(pl.read_parquet(lake.bronze("tables", sha256)).with_columns(lineage))
+        indicators.append(pl.read_parquet(lake.bronze("indicators", sha256)).with_columns(lineage))
+    frames = normalize(pl.concat(tables), pl.concat(indicators))
+    parts = {
+        entity: getattr(frames, entity).partition_by(
+            "source_sha256", "year", as_dict=True, include_key=True
+        )
+        for entity in ENTITIES
+    }
+    years: dict[str, set[int]] = {sha256: set() for _, sha256 in versions}
+    for entity, by_key in parts.items():
+        for (sha256, year), part in by_key.items():
             key = int(year) if year is not None else 0
-            years.add(key)
+            years[sha256].add(key)
             write_atomic(part, lake.silver(entity, key, sha256))
-    touch_atomic(lake.silver_done(sha256), ",".join(str(y) for y in sorted(years)))
-    return SilverSummary(
-        sha256,
-        source_file,
-        frames.project_budget.height,
-        frames.indicator_target.height,
-        tuple(sorted(years)),
-    )
+    counts = {
+        entity: dict(getattr(frames, entity).group_by("source_sha256").len().iter_rows())
+        for entity in ENTITIES
+    }
+    summaries = []
+    for source_file, sha256 in versions:
+        found = sorted(years[sha256])
+        touch_atomic(lake.silver_done(sha256), ",".join(str(y) for y in found))
+        summaries.append(
+            SilverSummary(
+                sha256,
+                source_file,
+                counts["project_budget"].get(sha256, 0),
+                counts["indicator_target"].get(sha256, 0),
+                tuple(found),
+            )
+        )
+    return summaries
 
 
 def years_of(lake: Lake, sha256: str) -> list[int]:
