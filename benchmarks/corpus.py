@@ -220,15 +220,22 @@ class CorpusManifest:
     encodings: dict[str, int] = field(default_factory=dict)
 
 
-def generate_corpus(folder: Path, tables: int, seed: int = 42) -> CorpusManifest:
-    """Write `tables` tables into files of 50–500 tables each; deterministic for a seed."""
+def generate_corpus(
+    folder: Path,
+    tables: int,
+    seed: int = 42,
+    file_tables: tuple[int, int] = (50, 500),
+    first_serial: int = 0,
+) -> CorpusManifest:
+    """Write `tables` tables into files of `file_tables` (50–500) tables each; deterministic for
+    a seed. `first_serial` keeps project codes apart between corpora meant to be loaded together."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     manifest = CorpusManifest()
     loadable_total = Decimal(0)
-    serial = 0
-    while serial < tables:
-        size = min(rng.randint(50, 500), tables - serial)
+    serial = first_serial
+    while serial < first_serial + tables:
+        size = min(rng.randint(*file_tables), first_serial + tables - serial)
         year = rng.choice((2022, 2023, 2024, 2025))
         unit_no = rng.randint(1, max(2, tables // 200))
         texts = []
@@ -255,8 +262,9 @@ def generate_corpus(folder: Path, tables: int, seed: int = 42) -> CorpusManifest
         manifest.files += 1
         manifest.bytes += len(data)
         manifest.encodings[encoding] = manifest.encodings.get(encoding, 0) + 1
-        (folder / f"{year}" / f"export_{manifest.files:05d}.txt").parent.mkdir(exist_ok=True)
-        (folder / f"{year}" / f"export_{manifest.files:05d}.txt").write_bytes(data)
+        path = folder / f"{year}" / f"export_{first_serial:07d}_{manifest.files:05d}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
     manifest.loadable_total_yuan = f"{loadable_total:.2f}"
     (folder / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
     return manifest

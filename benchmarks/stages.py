@@ -1,0 +1,67 @@
+"""One benchmark repetition in a fresh process: every stage timed, peak RSS reported as JSON.
+
+Run by `benchmarks.run`; a fresh process per repetition keeps peak RSS honest and start-up
+costs (interpreter, imports) measurable on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+started = time.perf_counter()
+import duckdb  # noqa: E402
+import polars  # noqa: E402, F401
+
+from assets import ingest  # noqa: E402
+from assets.settings import Settings  # noqa: E402
+
+core_imports = time.perf_counter() - started
+
+
+def timed(results: dict[str, float], name: str, step, *args):
+    began = time.perf_counter()
+    value = step(*args)
+    results[name] = time.perf_counter() - began
+    return value
+
+
+def main() -> None:
+    landing, data, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+    results: dict[str, float] = {"import_core": core_imports}
+    began = time.perf_counter()
+    import great_expectations  # noqa: F401
+
+    results["import_great_expectations"] = time.perf_counter() - began
+    settings = Settings(landing, data)
+    if mode == "stages":
+        shutil.rmtree(data, ignore_errors=True)
+        inventory = timed(results, "scan", ingest.scan_landing, settings)
+        timed(results, "parse", ingest.build_bronze, settings, inventory)
+        timed(results, "normalize", ingest.build_silver, settings, inventory)
+        timed(results, "validate", ingest.assess_new, settings, inventory, True)
+        timed(results, "load", ingest.load_and_publish, settings, inventory)
+        timed(results, "noop_rerun", ingest.run_pipeline, settings, True)
+    elif mode == "whole":
+        shutil.rmtree(data, ignore_errors=True)
+        timed(results, "whole_run", ingest.run_pipeline, settings, True)
+    elif mode == "incremental":
+        timed(results, "one_new_file", ingest.run_pipeline, settings, True)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    results["indicator_rows"] = con.execute(
+        "SELECT count(*) FROM fact_indicator_target"
+    ).fetchall()[0][0]
+    results["tables_loaded"] = con.execute("SELECT count(*) FROM fact_project_budget").fetchall()[
+        0
+    ][0]
+    con.close()
+    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
