@@ -205,7 +205,11 @@ def warehouse(context: dg.AssetExecutionContext, paths: JixiaoPaths):
     with ingest.run_lock(settings):
         staged = load.stage(settings.lake, settings.warehouse_path, inventory)
         checked = settings.warehouse_path if not staged.changed else staged.staging_path
-        offending = invariants.check_all(checked, settings.lake) if checked.exists() else {}
+        offending = (
+            invariants.check_all(checked, settings.lake, staged.loaded_sha256s)
+            if checked.exists()
+            else {}
+        )
         failed = []
         for name in invariants.INVARIANTS:
             rows = offending.get(name, pl.DataFrame())

@@ -134,7 +134,7 @@ def load_and_publish(settings: Settings, inventory: pl.DataFrame) -> RunSummary:
     staged = load.stage(lake, settings.warehouse_path, inventory)
     if not staged.changed:
         return RunSummary(inventory.height, 0, False, staged.row_counts)
-    offending = invariants.check_all(staged.staging_path, lake)
+    offending = invariants.check_all(staged.staging_path, lake, staged.loaded_sha256s)
     violations = {name: rows.height for name, rows in offending.items() if rows.height}
     if violations:
         load.discard(staged)

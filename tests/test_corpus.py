@@ -39,14 +39,18 @@ def test_generator_is_deterministic(tmp_path: Path):
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.txt"))
     files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*.txt"))
     assert files_a == files_b
-    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a)
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a
+    )
 
 
 def test_declared_counts_are_found(corpus_run):
     manifest, settings, summary = corpus_run
     assert manifest.tables == 1_000 and summary.published
     assert 50 <= manifest.tables / manifest.files <= 500
-    assert sql(settings, "SELECT count(*) FROM fact_project_budget") == [(manifest.loadable_tables,)]
+    assert sql(settings, "SELECT count(*) FROM fact_project_budget") == [
+        (manifest.loadable_tables,)
+    ]
     assert sql(settings, "SELECT count(*) FROM fact_indicator_target") == [
         (manifest.loadable_indicator_rows,)
     ]
@@ -63,7 +67,9 @@ def test_broken_tables_are_quarantined_and_nothing_else(corpus_run):
         "SELECT count(DISTINCT (source_sha256, source_table)) FROM dq_issue WHERE severity = 'error'",
     )
     assert quarantined == [(manifest.broken_tables,)]
-    assert sql(settings, "SELECT DISTINCT rule_id FROM dq_issue WHERE severity = 'error' ORDER BY 1") == [
+    assert sql(
+        settings, "SELECT DISTINCT rule_id FROM dq_issue WHERE severity = 'error' ORDER BY 1"
+    ) == [
         ("E003",),
         ("E004",),
     ]
@@ -71,9 +77,14 @@ def test_broken_tables_are_quarantined_and_nothing_else(corpus_run):
 
 def test_quirks_are_repaired_not_lost(corpus_run):
     manifest, settings, _ = corpus_run
-    assert sql(settings, "SELECT count(*) FROM dim_indicator WHERE level2_name = '服务对象满意度指'") == [(0,)]
+    assert sql(
+        settings, "SELECT count(*) FROM dim_indicator WHERE level2_name = '服务对象满意度指'"
+    ) == [(0,)]
     assert sql(settings, "SELECT count(*) FROM dq_issue WHERE rule_id = 'W103'")[0][0] > 0
     assert sql(settings, "SELECT count(*) FROM dq_issue WHERE rule_id = 'W107'")[0][0] > 0
-    assert sql(settings, "SELECT count(*) FROM fact_project_budget WHERE bank_loan_yuan IS NULL")[0][0] > 0
+    assert (
+        sql(settings, "SELECT count(*) FROM fact_project_budget WHERE bank_loan_yuan IS NULL")[0][0]
+        > 0
+    )
     encodings = sql(settings, "SELECT encoding, count(*) FROM dq_file GROUP BY 1 ORDER BY 1")
     assert dict(encodings) == manifest.encodings

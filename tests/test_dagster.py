@@ -98,7 +98,7 @@ def test_failing_invariant_stops_the_publish(workspace: Workspace, dagster_home:
     before = workspace.sql("SELECT count(*) FROM fact_project_budget")
     workspace.deliver("2025.txt", SAMPLE_PATH.read_text().replace("2024年度", "2025年度").encode())
 
-    def defect(con, lake) -> pl.DataFrame:
+    def defect(con, lake, versions=None) -> pl.DataFrame:
         return pl.DataFrame({"defect": ["simulated"]})
 
     monkeypatch.setitem(

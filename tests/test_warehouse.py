@@ -375,3 +375,30 @@ def test_staging_is_never_the_published_file(loaded_sample: Workspace):
     staging = loaded_sample.settings.warehouse_path.with_name(".warehouse.staging.duckdb")
     assert not staging.exists()
     assert Path(loaded_sample.settings.warehouse_path).exists()
+
+
+def test_each_invariant_trips_on_a_tampered_copy(loaded_sample: Workspace, tmp_path: Path):
+    from assets.gold import invariants
+
+    clean = invariants.check_all(loaded_sample.settings.warehouse_path, loaded_sample.settings.lake)
+    assert {name: rows.height for name, rows in clean.items()} == dict.fromkeys(
+        invariants.INVARIANTS, 0
+    )
+    copy = tmp_path / "tampered.duckdb"
+    copy.write_bytes(loaded_sample.settings.warehouse_path.read_bytes())
+    con = duckdb.connect(str(copy))
+    con.execute(
+        "INSERT INTO dq_issue (rule_id, severity, source_file, source_sha256, source_table) "
+        "SELECT 'E003', 'error', source_file, source_sha256, 2 FROM fact_project_budget LIMIT 1"
+    )
+    con.execute("UPDATE fact_indicator_target SET indicator_key = 999 WHERE source_line = 13")
+    con.execute("UPDATE fact_project_budget SET total_yuan = total_yuan + 1 WHERE source_line = 3")
+    con.execute("UPDATE dim_project SET handler_phone_masked = '18089987157' WHERE project_key = 1")
+    con.close()
+    found = invariants.check_all(copy, loaded_sample.settings.lake)
+    assert {name: rows.height for name, rows in found.items()} == {
+        "no_error_tables_in_facts": 1 + 11,  # table 2: its budget row and its 11 indicator rows
+        "facts_join_dimensions": 1,
+        "totals_match_silver": 1,
+        "no_full_phone_numbers": 1,
+    }

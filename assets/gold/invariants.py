@@ -6,12 +6,13 @@ Each invariant is one query returning the offending rows (empty means it holds).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from assets.gold.load import parquet_list
 from assets.settings import Lake
 
 ERROR_TABLES_IN_FACTS = """
@@ -49,21 +50,21 @@ TOTALS_DIFFER_FROM_SILVER = """
 WITH loaded AS (
     SELECT source_sha256, source_table, any_value(source_file) AS source_file,
            sum(total_yuan) AS fact_total, count(*) AS fact_tables
-    FROM fact_project_budget GROUP BY ALL
+    FROM fact_project_budget WHERE {versions} GROUP BY ALL
 ),
 rows AS (
     SELECT source_sha256, source_table, count(*) AS fact_rows
-    FROM fact_indicator_target GROUP BY ALL
+    FROM fact_indicator_target WHERE {versions} GROUP BY ALL
 ),
 silver_budget AS (
     SELECT source_sha256, table_seq AS source_table, sum(total_yuan) AS silver_total
-    FROM read_parquet($budget_glob, hive_partitioning = true, union_by_name = true)
+    FROM read_parquet({budget_files}, union_by_name = true)
     WHERE source_sha256 IN (SELECT source_sha256 FROM loaded)
     GROUP BY ALL
 ),
 silver_rows AS (
     SELECT source_sha256, table_seq AS source_table, count(*) AS silver_rows
-    FROM read_parquet($target_glob, hive_partitioning = true, union_by_name = true)
+    FROM read_parquet({target_files}, union_by_name = true)
     WHERE source_sha256 IN (SELECT source_sha256 FROM loaded)
     GROUP BY ALL
 )
@@ -85,19 +86,52 @@ WHERE regexp_matches(coalesce(handler_phone_masked, ''), '[0-9]{7,}')
 """
 
 
-def _query(sql: str, **params: str) -> Callable[[duckdb.DuckDBPyConnection, Lake], pl.DataFrame]:
-    def run(con: duckdb.DuckDBPyConnection, lake: Lake) -> pl.DataFrame:
-        globs = {
-            "budget_glob": str(lake.silver_dir("project_budget") / "*" / "*.parquet"),
-            "target_glob": str(lake.silver_dir("indicator_target") / "*" / "*.parquet"),
-        }
-        used = {k: v for k, v in globs.items() if f"${k}" in sql}
-        return con.sql(sql, params=used or None).pl()
+Invariant = Callable[[duckdb.DuckDBPyConnection, Lake, Sequence[str] | None], pl.DataFrame]
+
+
+def _query(sql: str) -> Invariant:
+    def run(
+        con: duckdb.DuckDBPyConnection, lake: Lake, versions: Sequence[str] | None = None
+    ) -> pl.DataFrame:
+        return con.sql(sql).pl()
 
     return run
 
 
-INVARIANTS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Lake], pl.DataFrame]]] = {
+def _totals_match_silver(
+    con: duckdb.DuckDBPyConnection, lake: Lake, versions: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """Checked for the versions this load added (all of them when `versions` is None): what
+    earlier loads published was checked then, so the cost follows what is new."""
+    if versions is None:
+        budget = [str(lake.silver_dir("project_budget") / "*" / "*.parquet")]
+        targets = [str(lake.silver_dir("indicator_target") / "*" / "*.parquet")]
+        where = "true"
+    else:
+        budget = [
+            str(p)
+            for s in versions
+            for p in lake.silver_dir("project_budget").glob(f"*/{s}.parquet")
+        ]
+        targets = [
+            str(p)
+            for s in versions
+            for p in lake.silver_dir("indicator_target").glob(f"*/{s}.parquet")
+        ]
+        where = (
+            "source_sha256 IN (" + ", ".join(f"'{s}'" for s in versions) + ")"
+            if versions
+            else "false"
+        )
+    if not budget or not targets:
+        return pl.DataFrame()
+    sql = TOTALS_DIFFER_FROM_SILVER.format(
+        budget_files=parquet_list(budget), target_files=parquet_list(targets), versions=where
+    )
+    return con.sql(sql).pl()
+
+
+INVARIANTS: dict[str, tuple[str, Invariant]] = {
     "no_error_tables_in_facts": (
         "no table with an error-severity finding reached the fact tables",
         _query(ERROR_TABLES_IN_FACTS),
@@ -108,7 +142,7 @@ INVARIANTS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Lake], pl.
     ),
     "totals_match_silver": (
         "every loaded table's total and indicator row count equal its silver rows",
-        _query(TOTALS_DIFFER_FROM_SILVER),
+        _totals_match_silver,
     ),
     "no_full_phone_numbers": (
         "no full phone number is stored in the warehouse",
@@ -117,12 +151,12 @@ INVARIANTS: dict[str, tuple[str, Callable[[duckdb.DuckDBPyConnection, Lake], pl.
 }
 
 
-def check_all(warehouse_file: Path, lake: Lake) -> dict[str, pl.DataFrame]:
+def check_all(
+    warehouse_file: Path, lake: Lake, versions: Sequence[str] | None = None
+) -> dict[str, pl.DataFrame]:
     """Every invariant's offending rows, on a read-only connection to `warehouse_file`."""
-    import duckdb as _duckdb
-
-    con = _duckdb.connect(str(warehouse_file), read_only=True)
+    con = duckdb.connect(str(warehouse_file), read_only=True)
     try:
-        return {name: check(con, lake) for name, (_, check) in INVARIANTS.items()}
+        return {name: check(con, lake, versions) for name, (_, check) in INVARIANTS.items()}
     finally:
         con.close()

@@ -18,20 +18,30 @@ FROM loser AS l
 CROSS JOIN run_info AS r;
 
 CREATE OR REPLACE TEMP TABLE version_stats AS
+WITH found AS (
+    SELECT source_sha256, count(*) AS tables_found FROM silver_budget GROUP BY ALL
+),
+judged AS (
+    SELECT
+        source_sha256,
+        count(*) FILTER (WHERE severity = 'error') AS errors,
+        count(*) FILTER (WHERE severity = 'warning') AS warnings,
+        count(DISTINCT table_seq) FILTER (WHERE severity = 'error') AS tables_quarantined,
+        string_agg(DISTINCT rule_id || ' ' || message, '; ' ORDER BY rule_id || ' ' || message)
+            FILTER (WHERE severity = 'error') AS error_reasons
+    FROM new_findings
+    GROUP BY ALL
+)
 SELECT
     v.source_sha256,
-    (SELECT count(*) FROM silver_budget AS b WHERE b.source_sha256 = v.source_sha256)
-        AS tables_found,
-    (SELECT count(*) FROM new_findings AS q
-      WHERE q.source_sha256 = v.source_sha256 AND q.severity = 'error') AS errors,
-    (SELECT count(*) FROM new_findings AS q
-      WHERE q.source_sha256 = v.source_sha256 AND q.severity = 'warning') AS warnings,
-    (SELECT count(DISTINCT q.table_seq) FROM quarantined_table AS q
-      WHERE q.source_sha256 = v.source_sha256) AS tables_quarantined,
-    (SELECT string_agg(DISTINCT q.rule_id || ' ' || q.message, '; ' ORDER BY q.rule_id || ' ' || q.message)
-       FROM new_findings AS q
-      WHERE q.source_sha256 = v.source_sha256 AND q.severity = 'error') AS error_reasons
-FROM to_load AS v;
+    coalesce(f.tables_found, 0) AS tables_found,
+    coalesce(j.errors, 0) AS errors,
+    coalesce(j.warnings, 0) AS warnings,
+    coalesce(j.tables_quarantined, 0) AS tables_quarantined,
+    j.error_reasons
+FROM to_load AS v
+LEFT JOIN found AS f USING (source_sha256)
+LEFT JOIN judged AS j USING (source_sha256);
 
 INSERT INTO dq_file
 SELECT
