@@ -7,10 +7,14 @@ that exercise the core without an orchestrator.
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import polars as pl
 
@@ -20,6 +24,8 @@ from assets.landing import scan
 from assets.settings import Settings
 from assets.silver import store as silver
 from expectations import assess
+
+T = TypeVar("T")
 
 
 class RunInProgressError(RuntimeError):
@@ -60,16 +66,19 @@ def first_names(inventory: pl.DataFrame) -> dict[str, str]:
 
 
 BATCH_BYTES = 32 << 20
+ASSESS_BATCH_BYTES = 48 << 20
 
 
-def batches(inventory: pl.DataFrame, todo: dict[str, str]) -> list[list[tuple[str, str]]]:
+def batches(
+    inventory: pl.DataFrame, todo: dict[str, str], limit: int = BATCH_BYTES
+) -> list[list[tuple[str, str]]]:
     """(source_file, sha256) in batches of about BATCH_BYTES: vectorized work is amortized over
     many files while memory stays bounded, whatever the size of the corpus."""
     sizes = dict(zip(inventory["sha256"], inventory["size"], strict=True))
     result: list[list[tuple[str, str]]] = [[]]
     filled = 0
     for sha256, source_file in sorted(todo.items(), key=lambda item: item[1]):
-        if result[-1] and filled + sizes[sha256] > BATCH_BYTES:
+        if result[-1] and filled + sizes[sha256] > limit:
             result.append([])
             filled = 0
         result[-1].append((source_file, sha256))
@@ -77,13 +86,32 @@ def batches(inventory: pl.DataFrame, todo: dict[str, str]) -> list[list[tuple[st
     return [batch for batch in result if batch]
 
 
+def workers() -> int:
+    return int(os.environ.get("JIXIAO_WORKERS", os.cpu_count() or 1))
+
+
+def map_batches(function: Callable[..., list[T]], jobs: list[tuple]) -> list[T]:
+    """Run independent batches on every core (fresh processes: Polars' threads and fork do not
+    mix), or inline when there is one batch or one core."""
+    count = min(workers(), len(jobs))
+    if count > 1:
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+                done = pool.map(function, *zip(*jobs, strict=True))
+                return [item for batch in done for item in batch]
+        except BrokenProcessPool:
+            # A host script without a `__main__` guard cannot spawn workers: run inline.
+            # Batches are idempotent (atomic writes keyed by content), so redoing one is safe.
+            pass
+    return [item for job in jobs for item in function(*job)]
+
+
 def build_bronze(settings: Settings, inventory: pl.DataFrame) -> list[bronze.BronzeSummary]:
     lake = settings.lake
     todo = {s: f for s, f in first_names(inventory).items() if not bronze.exists(lake, s)}
-    built: list[bronze.BronzeSummary] = []
-    for batch in batches(inventory, todo):
-        built += bronze.build_batch(lake, settings.landing_dir, batch)
-    return built
+    jobs = [(lake, settings.landing_dir, batch) for batch in batches(inventory, todo)]
+    return map_batches(bronze.build_batch, jobs)
 
 
 def build_silver(settings: Settings, inventory: pl.DataFrame) -> list[silver.SilverSummary]:
@@ -93,10 +121,7 @@ def build_silver(settings: Settings, inventory: pl.DataFrame) -> list[silver.Sil
         for s, f in first_names(inventory).items()
         if bronze.exists(lake, s) and not silver.exists(lake, s)
     }
-    built: list[silver.SilverSummary] = []
-    for batch in batches(inventory, todo):
-        built += silver.build_batch(lake, batch)
-    return built
+    return map_batches(silver.build_batch, [(lake, batch) for batch in batches(inventory, todo)])
 
 
 def pending_assessment(settings: Settings, inventory: pl.DataFrame) -> dict[str, str]:
@@ -109,11 +134,22 @@ def pending_assessment(settings: Settings, inventory: pl.DataFrame) -> dict[str,
 
 
 def assess_new(settings: Settings, inventory: pl.DataFrame, docs: bool = True) -> pl.DataFrame:
+    """GX and the rules over everything not yet assessed, batch by batch (memory stays bounded),
+    then one Data Docs build for the whole run."""
     todo = pending_assessment(settings, inventory)
     if not todo:
         return assess.read(settings.lake, [])
-    findings, _ = assess.assess(settings.lake, todo, settings.data_docs_dir if docs else None)
-    return findings
+    docs_dir = settings.data_docs_dir if docs else None
+    parts = []
+    for batch in batches(inventory, todo, ASSESS_BATCH_BYTES):
+        versions = {sha256: source_file for source_file, sha256 in batch}
+        findings, _ = assess.assess(settings.lake, versions, docs_dir, update_docs=False)
+        parts.append(findings)
+    if docs_dir:
+        from expectations.validate import build_docs
+
+        build_docs(docs_dir)
+    return pl.concat(parts)
 
 
 @dataclass

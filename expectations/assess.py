@@ -34,13 +34,16 @@ def parser_findings(lake: Lake, versions: dict[str, str], budget: pl.DataFrame) 
 
 
 def assess(
-    lake: Lake, versions: dict[str, str], docs_dir: Path | None = None
+    lake: Lake, versions: dict[str, str], docs_dir: Path | None = None, update_docs: bool = True
 ) -> tuple[pl.DataFrame, list[SuiteResult]]:
-    """Findings for new file versions (sha256 → source_file), written per version."""
+    """Findings for new file versions (sha256 → source_file), written per version.
+
+    With `update_docs=False` the validations are kept for one `build_docs` after the last batch.
+    """
     frames = silver.read(lake, list(versions))
     suite_results = [
-        validate(frames.project_budget, "silver_project_budget", docs_dir),
-        validate(frames.indicator_target, "silver_indicator_target", docs_dir),
+        validate(frames.project_budget, "silver_project_budget", docs_dir, update_docs),
+        validate(frames.indicator_target, "silver_indicator_target", docs_dir, update_docs),
     ]
     findings = pl.concat(
         [

@@ -61,6 +61,12 @@ def _context(docs_dir: str | None) -> Any:
     return context
 
 
+def build_docs(docs_dir: Path) -> Path:
+    """Render the Data Docs site from every validation this process ran against `docs_dir`."""
+    _context(str(docs_dir)).build_data_docs()
+    return docs_dir / "index.html"
+
+
 def _checkpoint(context: Any, suite_name: str, with_docs: bool) -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -96,7 +102,12 @@ def _columns(spec: dict[str, Any]) -> list[str]:
     return [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
 
 
-def validate(frame: pl.DataFrame, suite_name: str, docs_dir: Path | None = None) -> SuiteResult:
+def validate(
+    frame: pl.DataFrame,
+    suite_name: str,
+    docs_dir: Path | None = None,
+    update_docs: bool = True,
+) -> SuiteResult:
     """Validate `frame` against a committed suite; findings carry the rows' lineage."""
     specs = load_suite(suite_name)
     if frame.height == 0:
@@ -109,7 +120,7 @@ def validate(frame: pl.DataFrame, suite_name: str, docs_dir: Path | None = None)
         ]
     ).to_pandas()
     context = _context(str(docs_dir) if docs_dir else None)
-    checkpoint = _checkpoint(context, suite_name, docs_dir is not None)
+    checkpoint = _checkpoint(context, suite_name, docs_dir is not None and update_docs)
     outcome = checkpoint.run(batch_parameters={"dataframe": to_validate})
     results = [r for run in outcome.run_results.values() for r in run.results]
     pointers = sorted(

@@ -37,7 +37,9 @@ def _read(name: str) -> pl.DataFrame:
 def header_labels() -> pl.DataFrame:
     """label (normalized) → field, kind; the header is read by label, never by position."""
     frame = _read("header_labels")
-    return frame.with_columns(label_key(pl.col("label")).alias("label")).unique("label")
+    return frame.with_columns(label_key(pl.col("label")).alias("label")).unique(
+        "label", keep="first", maintain_order=True
+    )
 
 
 def header_shapes() -> pl.DataFrame:
@@ -48,7 +50,9 @@ def header_shapes() -> pl.DataFrame:
 def grid_columns() -> pl.DataFrame:
     """grid header label (normalized) → canonical column."""
     frame = _read("grid_columns")
-    return frame.with_columns(label_key(pl.col("label")).alias("label")).unique("label")
+    return frame.with_columns(label_key(pl.col("label")).alias("label")).unique(
+        "label", keep="first", maintain_order=True
+    )
 
 
 GRID_COLUMNS: tuple[str, ...] = (

@@ -81,7 +81,7 @@ def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
                 if path.exists():
                     parts[entity].append(pl.read_parquet(path))
     frames = {
-        entity: pl.concat(found, how="vertical_relaxed") if found else None
+        entity: pl.concat(found, how="diagonal_relaxed") if found else None
         for entity, found in parts.items()
     }
     if frames["project_budget"] is None or frames["indicator_target"] is None:
