@@ -141,9 +141,109 @@ def silver_indicator_target() -> list[Spec]:
     ]
 
 
+def _raw_only_units() -> list[str]:
+    """Spellings that the unit map rewrites ('万' → '万元'): none may be published."""
+    units = reference.measure_units()
+    return sorted(set(units["raw"]) - set(units["measure_unit"]))
+
+
+def _keys(keys: list[str], unique: list[str]) -> list[Spec]:
+    specs = [_spec("G201", "ExpectColumnValuesToNotBeNull", column=c) for c in keys]
+    specs += [_spec("G201", "ExpectColumnValuesToBeUnique", column=c) for c in unique]
+    return specs
+
+
+def warehouse_dim_unit() -> list[Spec]:
+    return _keys(["unit_key", "unit_code"], ["unit_key", "unit_code"])
+
+
+def warehouse_dim_project() -> list[Spec]:
+    return [
+        *_keys(["project_key", "project_code"], ["project_key", "project_code"]),
+        _spec(
+            "G203",
+            "ExpectColumnValuesToMatchRegex",
+            column="handler_phone_masked",
+            regex=r"^(?:\d{3}\*{4}\d{4}|\*{4})$",
+        ),
+    ]
+
+
+def warehouse_dim_indicator() -> list[Spec]:
+    return [
+        *_keys(["indicator_key", "level1_name"], ["indicator_key"]),
+        _spec(
+            "G202",
+            "ExpectColumnValuesToBeInSet",
+            column="level1_name",
+            value_set=reference.level1_names(),
+        ),
+    ]
+
+
+def warehouse_fact_project_budget() -> list[Spec]:
+    return _keys(["year", "unit_key", "project_key", "source_file", "source_line"], [])
+
+
+def warehouse_fact_indicator_target() -> list[Spec]:
+    return [
+        *_keys(
+            ["year", "unit_key", "project_key", "indicator_key", "source_file", "source_line"],
+            [],
+        ),
+        _spec(
+            "G202",
+            "ExpectColumnValuesToBeInSet",
+            column="operator",
+            value_set=sorted(set(reference.operators()["operator"])),
+        ),
+        _spec(
+            "G202",
+            "ExpectColumnValuesToNotBeInSet",
+            column="measure_unit",
+            value_set=_raw_only_units(),
+        ),
+    ]
+
+
+def warehouse_dq_issue() -> list[Spec]:
+    return [
+        _spec(
+            "G202", "ExpectColumnValuesToBeInSet", column="severity", value_set=["error", "warning"]
+        ),
+        _spec(
+            "G202",
+            "ExpectColumnValuesToBeInSet",
+            column="rule_id",
+            value_set=list(rules()["rule_id"]),
+        ),
+    ]
+
+
+def warehouse_dq_file() -> list[Spec]:
+    return [
+        _spec(
+            "G202",
+            "ExpectColumnValuesToBeInSet",
+            column="status",
+            value_set=["loaded", "partial", "quarantined", "duplicate", "superseded"],
+        )
+    ]
+
+
 SUITES = {
     "silver_project_budget": silver_project_budget,
     "silver_indicator_target": silver_indicator_target,
+    "warehouse_dim_unit": warehouse_dim_unit,
+    "warehouse_dim_project": warehouse_dim_project,
+    "warehouse_dim_indicator": warehouse_dim_indicator,
+    "warehouse_fact_project_budget": warehouse_fact_project_budget,
+    "warehouse_fact_indicator_target": warehouse_fact_indicator_target,
+    "warehouse_dq_issue": warehouse_dq_issue,
+    "warehouse_dq_file": warehouse_dq_file,
+}
+WAREHOUSE_SUITES = {
+    name.removeprefix("warehouse_"): name for name in SUITES if name.startswith("warehouse_")
 }
 
 
@@ -159,10 +259,54 @@ def rendered() -> dict[str, str]:
     }
 
 
+ENFORCED_ELSEWHERE = {
+    "parser": "the parser (`assets/bronze/parse.py`)",
+    "polars": "a Polars rule (`expectations/table_rules.py`)",
+}
+RULES_DOCUMENT = Path(__file__).with_name("RULES.md")
+
+
+def rules_document() -> str:
+    """`expectations/RULES.md`: the catalogue as a planner reads it, with where each rule is
+    enforced, generated from `rules.csv` and the suites so that the three never disagree."""
+    where: dict[str, list[str]] = {}
+    for suite, specs in suite_specs().items():
+        for spec in specs:
+            columns = [str(v) for k, v in spec["kwargs"].items() if k.startswith("column")]
+            entry = f"`{suite}`: {spec['type']}({', '.join(columns)})"
+            where.setdefault(str(spec["meta"]["rule_id"]), []).append(entry)
+    lines = [
+        "# Quality rules",
+        "",
+        "Generated from `expectations/rules.csv` by `python -m expectations.suites`; do not edit.",
+        "Input errors quarantine their table; G rules guard the warehouse and refuse the publish;",
+        "warnings load and are flagged in `dq_issue`.",
+        "",
+    ]
+    for row in rules().iter_rows(named=True):
+        rule_id = row["rule_id"]
+        if row["engine"] == "gx":
+            enforced = sorted(set(where.get(rule_id, [])))
+        elif rule_id == "W108":
+            enforced = ["the load (`warehouse/load/02_incoming.sql`)"]
+        else:
+            enforced = [ENFORCED_ELSEWHERE[row["engine"]]]
+        lines += [
+            f"## {rule_id} — {row['severity']}: {row['title']}",
+            "",
+            f"- Why a planner cares: {row['why']}.",
+            f"- In the sample: {row['sample_example']}.",
+            "- Enforced by: " + "; ".join(enforced) + ".",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def write() -> None:
     SUITES_DIR.mkdir(exist_ok=True)
     for name, text in rendered().items():
         (SUITES_DIR / f"{name}.json").write_text(text, encoding="utf-8")
+    RULES_DOCUMENT.write_text(rules_document(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -126,7 +126,10 @@ def validate(
     pointers = sorted(
         {str(v) for spec in specs for k, v in spec["meta"].items() if k.endswith("_column")}
     )
-    lineage = frame.select(*LINEAGE, *pointers).with_row_index("row")
+    present = [
+        pl.col(c) if c in frame.columns else pl.lit(None, dtype=pl.String).alias(c) for c in LINEAGE
+    ]
+    lineage = frame.select(*present, *pointers).with_row_index("row")
     parts: list[pl.DataFrame] = []
     stats: list[dict[str, Any]] = []
     for result in results:

@@ -171,8 +171,13 @@ def test_every_rule_is_enforced_somewhere():
     assert rule_ids()[:5] == ["E001", "E002", "E003", "E004", "E005"]
 
 
-def test_committed_suites_match_the_catalogue():
+def test_committed_suites_and_rules_document_match_the_catalogue():
+    committed = {p.stem for p in suites.SUITES_DIR.glob("*.json")}
+    assert committed == set(suites.SUITES)
     for name, text in suites.rendered().items():
         assert (suites.SUITES_DIR / f"{name}.json").read_text(encoding="utf-8") == text, (
             "run `python -m expectations.suites` and commit the JSON"
         )
+    document = suites.RULES_DOCUMENT.read_text(encoding="utf-8")
+    assert document == suites.rules_document()
+    assert all(f"## {rule_id} " in document for rule_id in rule_ids())

@@ -401,4 +401,5 @@ def test_each_invariant_trips_on_a_tampered_copy(loaded_sample: Workspace, tmp_p
         "facts_join_dimensions": 1,
         "totals_match_silver": 1,
         "no_full_phone_numbers": 1,
+        "warehouse_expectations": 1,  # G203 on the unmasked phone
     }

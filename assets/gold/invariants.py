@@ -131,6 +131,39 @@ def _totals_match_silver(
     return con.sql(sql).pl()
 
 
+def _warehouse_expectations(
+    con: duckdb.DuckDBPyConnection, lake: Lake, versions: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """The GX warehouse suites (G201–G203) over the dimensions and this load's facts.
+
+    GX is imported only here and only when something was loaded: a quiet night never pays it.
+    """
+    if versions is not None and not versions:
+        return pl.DataFrame()
+    from expectations.suites import WAREHOUSE_SUITES
+    from expectations.validate import validate
+
+    parts = []
+    for table, suite in WAREHOUSE_SUITES.items():
+        columns = {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+        where = "true"
+        if versions is not None and "source_sha256" in columns:
+            where = "source_sha256 IN (" + ", ".join(f"'{s}'" for s in versions) + ")"
+        frame = con.sql(f"SELECT * FROM {table} WHERE {where}").pl()
+        findings = validate(frame, suite).findings
+        parts.append(
+            findings.select(
+                pl.lit(table).alias("table"),
+                "rule_id",
+                "column_name",
+                "value",
+                "source_file",
+                "source_line",
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
 INVARIANTS: dict[str, tuple[str, Invariant]] = {
     "no_error_tables_in_facts": (
         "no table with an error-severity finding reached the fact tables",
@@ -147,6 +180,10 @@ INVARIANTS: dict[str, tuple[str, Invariant]] = {
     "no_full_phone_numbers": (
         "no full phone number is stored in the warehouse",
         _query(FULL_PHONE_NUMBERS),
+    ),
+    "warehouse_expectations": (
+        "the GX warehouse suites hold: keys present and unique, canonical values, masked phones",
+        _warehouse_expectations,
     ),
 }
 
