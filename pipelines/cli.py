@@ -15,9 +15,13 @@ from pathlib import Path
 from assets.settings import REPO_ROOT, Settings
 
 DAGSTER_YAML = """\
-# Written by `jixiao`: one run at a time, so two nightly runs never race on the warehouse.
+# Written by `jixiao`: one run at a time, so two nightly runs never race on the warehouse;
+# a failed run is retried once (the job's dagster/max_retries tag).
 run_queue:
   max_concurrent_runs: 1
+run_retries:
+  enabled: true
+  max_retries: 1
 telemetry:
   enabled: false
 """
@@ -55,7 +59,7 @@ def run(_: argparse.Namespace) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config={"loggers": {"progress": {"config": {"log_level": "DEBUG"}}}},
         )
     elapsed = time.perf_counter() - started
     if not result.success:
