@@ -7,6 +7,7 @@ content hash, so any asset can be re-materialized alone and a re-run redoes noth
 """
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -254,7 +255,7 @@ def warehouse(context: dg.AssetExecutionContext, paths: JixiaoPaths):
         )
 
 
-def _schemas(path) -> dict[str, dg.TableSchema]:
+def _schemas(path: Path) -> dict[str, dg.TableSchema]:
     con = load.connect(path, read_only=True)
     try:
         rows = con.execute(
@@ -269,7 +270,7 @@ def _schemas(path) -> dict[str, dg.TableSchema]:
     return {table: dg.TableSchema(columns=columns) for table, columns in schemas.items()}
 
 
-def _view_count(path, name: str) -> int:
+def _view_count(path: Path, name: str) -> int:
     con = load.connect(path, read_only=True)
     try:
         return con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]

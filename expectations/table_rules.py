@@ -14,37 +14,48 @@ from expectations.catalogue import conform
 HUNDRED = pl.lit(100).cast(pl.Decimal(9, 2))
 
 
+def _findings(
+    offending: pl.DataFrame,
+    rule_id: str,
+    column: str,
+    value: pl.Expr,
+    message: pl.Expr,
+    line: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Offending rows as findings, with their file, line, table, year and project."""
+    return conform(
+        offending.select(
+            pl.lit(rule_id).alias("rule_id"),
+            "source_file",
+            "source_sha256",
+            (pl.col("source_line") if line is None else line).alias("source_line"),
+            "table_seq",
+            "year",
+            "project_code",
+            pl.lit(column).alias("column_name"),
+            value.alias("value"),
+            message.alias("message"),
+        )
+    )
+
+
 def w101_weights_not_100(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
     """Σ year_weight + execution_weight must be 100 for every table that has indicator rows."""
     sums = targets.group_by("source_sha256", "table_seq").agg(
         pl.col("year_weight").sum().alias("year_weights")
     )
     total = pl.col("year_weights") + pl.col("execution_weight").fill_null(0)
-    return conform(
-        budget.join(sums, on=("source_sha256", "table_seq"))
-        .filter(total != HUNDRED)
-        .select(
-            pl.lit("W101").alias("rule_id"),
-            "source_file",
-            "source_sha256",
-            "source_line",
-            "table_seq",
-            "year",
-            "project_code",
-            pl.lit("year_weight").alias("column_name"),
-            pl.format(
-                "{} + {} = {}",
-                pl.col("year_weights").cast(pl.String),
-                pl.col("execution_weight").fill_null(0).cast(pl.String),
-                total.cast(pl.String),
-            ).alias("value"),
-            pl.format(
-                "year weights {} plus execution weight {} make {}, not 100",
-                pl.col("year_weights").cast(pl.String),
-                pl.col("execution_weight").fill_null(0).cast(pl.String),
-                total.cast(pl.String),
-            ).alias("message"),
-        )
+    parts = (
+        pl.col("year_weights").cast(pl.String),
+        pl.col("execution_weight").fill_null(0).cast(pl.String),
+        total.cast(pl.String),
+    )
+    return _findings(
+        budget.join(sums, on=("source_sha256", "table_seq")).filter(total != HUNDRED),
+        "W101",
+        "year_weight",
+        pl.format("{} + {} = {}", *parts),
+        pl.format("year weights {} plus execution weight {} make {}, not 100", *parts),
     )
 
 
@@ -53,27 +64,16 @@ def w104_funding_not_total(budget: pl.DataFrame) -> pl.DataFrame:
     lines = [pl.col(f"{field}_yuan") for field in FUNDING_FIELDS]
     funded = pl.sum_horizontal(lines)
     any_line = pl.any_horizontal([line.is_not_null() for line in lines])
-    return conform(
-        budget.filter(pl.col("total_yuan").is_not_null() & any_line)
-        .filter(funded != pl.col("total_yuan"))
-        .select(
-            pl.lit("W104").alias("rule_id"),
-            "source_file",
-            "source_sha256",
-            pl.coalesce("total_line", "source_line").alias("source_line"),
-            "table_seq",
-            "year",
-            "project_code",
-            pl.lit("total_yuan").alias("column_name"),
-            pl.format(
-                "{} ≠ {}", funded.cast(pl.String), pl.col("total_yuan").cast(pl.String)
-            ).alias("value"),
-            pl.format(
-                "funding lines add up to {} yuan but the total is {} yuan",
-                funded.cast(pl.String),
-                pl.col("total_yuan").cast(pl.String),
-            ).alias("message"),
-        )
+    parts = (funded.cast(pl.String), pl.col("total_yuan").cast(pl.String))
+    return _findings(
+        budget.filter(
+            pl.col("total_yuan").is_not_null() & any_line & (funded != pl.col("total_yuan"))
+        ),
+        "W104",
+        "total_yuan",
+        pl.format("{} ≠ {}", *parts),
+        pl.format("funding lines add up to {} yuan but the total is {} yuan", *parts),
+        line=pl.coalesce("total_line", "source_line"),
     )
 
 
@@ -101,25 +101,14 @@ def w105_unit_unlikely(targets: pl.DataFrame) -> pl.DataFrame:
             "a textual target ('{}') carries the unit '{}'", "target_text_any", "measure_unit"
         )
     )
-    return conform(
+    return _findings(
         targets.with_columns(
             pl.coalesce("year_target_text", "target_text").alias("target_text_any")
-        )
-        .filter(missing | unlikely | on_text)
-        .select(
-            pl.lit("W105").alias("rule_id"),
-            "source_file",
-            "source_sha256",
-            "source_line",
-            "table_seq",
-            "year",
-            "project_code",
-            pl.lit("measure_unit").alias("column_name"),
-            pl.format("{} [{}]", "level3_name", pl.col("measure_unit").fill_null("")).alias(
-                "value"
-            ),
-            reasons.alias("message"),
-        )
+        ).filter(missing | unlikely | on_text),
+        "W105",
+        "measure_unit",
+        pl.format("{} [{}]", "level3_name", pl.col("measure_unit").fill_null("")),
+        reasons,
     )
 
 

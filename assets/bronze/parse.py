@@ -80,7 +80,7 @@ def _findings(rows: pl.DataFrame | list[dict[str, object]]) -> pl.DataFrame:
     return frame.select([pl.col(name).cast(dtype) for name, dtype in FINDING_SCHEMA.items()])
 
 
-def _empty_tables() -> pl.DataFrame:
+def empty_tables() -> pl.DataFrame:
     columns: dict[str, pl.DataType] = {
         "table_seq": pl.Int32(),
         "title_line": pl.Int32(),
@@ -98,7 +98,7 @@ def _empty_tables() -> pl.DataFrame:
     return pl.DataFrame(schema=columns)
 
 
-def _empty_indicators() -> pl.DataFrame:
+def empty_indicators() -> pl.DataFrame:
     schema: dict[str, pl.DataType] = {"table_seq": pl.Int32(), "source_line": pl.Int32()}
     schema |= {column: pl.String() for column in GRID_COLUMNS}
     schema["aligned"] = pl.Boolean()
@@ -115,7 +115,7 @@ def _unreadable(reason: str, line_count: int = 0, encoding: str | None = None) -
         "message": reason,
     }
     return ParsedFile(
-        encoding, line_count, _empty_tables(), _empty_indicators(), _findings([finding])
+        encoding, line_count, empty_tables(), empty_indicators(), _findings([finding])
     )
 
 
@@ -169,8 +169,8 @@ def _parse_texts(
         how="diagonal_relaxed",
     )
     frames = {
-        "tables": _localize(tables, _empty_tables()),
-        "indicators": _localize(indicators, _empty_indicators()),
+        "tables": _localize(tables, empty_tables()),
+        "indicators": _localize(indicators, empty_indicators()),
         "findings": _localize(findings, pl.DataFrame(schema=FINDING_SCHEMA)),
     }
     split = {

@@ -98,6 +98,6 @@ def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
 
 
 def _empty() -> SilverFrames:
-    from assets.bronze.parse import _empty_indicators, _empty_tables
+    from assets.bronze.parse import empty_indicators, empty_tables
 
-    return normalize(_empty_tables(), _empty_indicators(), "", "")
+    return normalize(empty_tables(), empty_indicators(), "", "")
