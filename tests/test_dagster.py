@@ -162,3 +162,30 @@ def test_jixiao_run_twice(tmp_path: Path, monkeypatch, capsys):
     assert "nothing new" in second and "indicator rows     75" in second
     assert warehouse.stat().st_mtime_ns == stamp
     assert (tmp_path / "data" / "dagster" / "dagster.yaml").exists()
+
+
+def test_dagster_cli_validates_the_code_location(tmp_path: Path):
+    import subprocess
+    import sys
+
+    from assets.settings import REPO_ROOT
+
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dagster")),
+            "definitions",
+            "validate",
+            "-m",
+            "pipelines.definitions",
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (
+        "Validation successful for code location pipelines.definitions"
+        in result.stderr + result.stdout
+    )
