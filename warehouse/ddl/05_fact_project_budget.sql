@@ -1,7 +1,7 @@
 CREATE TABLE IF NOT EXISTS fact_project_budget (
-    year INTEGER NOT NULL,
-    unit_key INTEGER NOT NULL,
-    project_key INTEGER NOT NULL,
+    year INTEGER NOT NULL REFERENCES dim_year (year),
+    unit_key INTEGER NOT NULL REFERENCES dim_unit (unit_key),
+    project_key INTEGER NOT NULL REFERENCES dim_project (project_key),
     total_yuan DECIMAL(18, 2),
     fiscal_yuan DECIMAL(18, 2),
     special_account_yuan DECIMAL(18, 2),
