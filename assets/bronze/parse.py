@@ -2,8 +2,8 @@
 
 The parser is a pure function. It reads headers by label (never by position), recovers unlabeled
 header values by their shape, maps the indicator grid by its own header row, and stamps every
-record with the 1-based line it came from. Everything is expressed over whole files as Polars
-expressions; the only Python-level work is decoding and one `str.split` per file.
+record with the 1-based line it came from. Everything is expressed as Polars expressions over a
+whole batch of files at once; the only Python-level work is decoding each file's bytes.
 """
 
 from __future__ import annotations
@@ -75,11 +75,6 @@ def decode(data: bytes) -> tuple[str, str]:
         ) from error
 
 
-def _findings(rows: pl.DataFrame | list[dict[str, object]]) -> pl.DataFrame:
-    frame = pl.DataFrame(rows, schema=FINDING_SCHEMA) if isinstance(rows, list) else rows
-    return frame.select([pl.col(name).cast(dtype) for name, dtype in FINDING_SCHEMA.items()])
-
-
 def empty_tables() -> pl.DataFrame:
     columns: dict[str, pl.DataType] = {
         "table_seq": pl.Int32(),
@@ -114,9 +109,8 @@ def _unreadable(reason: str, line_count: int = 0, encoding: str | None = None) -
         "value": None,
         "message": reason,
     }
-    return ParsedFile(
-        encoding, line_count, empty_tables(), empty_indicators(), _findings([finding])
-    )
+    findings = pl.DataFrame([finding], schema=FINDING_SCHEMA)
+    return ParsedFile(encoding, line_count, empty_tables(), empty_indicators(), findings)
 
 
 def parse_file(data: bytes) -> ParsedFile:
