@@ -88,3 +88,23 @@ def test_quirks_are_repaired_not_lost(corpus_run):
     )
     encodings = sql(settings, "SELECT encoding, count(*) FROM dq_file GROUP BY 1 ORDER BY 1")
     assert dict(encodings) == manifest.encodings
+
+
+def test_parallel_batches_give_the_same_warehouse(corpus_run, tmp_path: Path, monkeypatch):
+    """Many small batches on two worker processes load exactly what one inline batch loads."""
+    from assets import ingest
+
+    manifest, settings, _ = corpus_run
+    monkeypatch.setattr(ingest, "BATCH_BYTES", 1)  # one file per batch
+    monkeypatch.setenv("JIXIAO_WORKERS", "2")
+    parallel = Settings(settings.landing_dir, tmp_path / "data")
+    inventory = ingest.scan_landing(parallel)
+    assert len(ingest.batches(inventory, ingest.first_names(inventory))) == manifest.files > 1
+    summary = run_pipeline(parallel, docs=False)
+    assert summary.published
+    query = (
+        "SELECT count(*), sum(total_yuan), (SELECT count(*) FROM fact_indicator_target), "
+        "(SELECT count(*) FROM dq_issue) FROM fact_project_budget"
+    )
+    assert sql(parallel, query) == sql(settings, query)
+    assert sql(parallel, "SELECT count(*) FROM dq_file")[0][0] == manifest.files > 1
