@@ -70,10 +70,11 @@ ASSESS_BATCH_BYTES = 48 << 20
 
 
 def batches(
-    inventory: pl.DataFrame, todo: dict[str, str], limit: int = BATCH_BYTES
+    inventory: pl.DataFrame, todo: dict[str, str], limit: int | None = None
 ) -> list[list[tuple[str, str]]]:
-    """(source_file, sha256) in batches of about BATCH_BYTES: vectorized work is amortized over
-    many files while memory stays bounded, whatever the size of the corpus."""
+    """(source_file, sha256) in batches of about `limit` (BATCH_BYTES) bytes: vectorized work is
+    amortized over many files while memory stays bounded, whatever the size of the corpus."""
+    limit = limit or BATCH_BYTES
     sizes = dict(zip(inventory["sha256"], inventory["size"], strict=True))
     result: list[list[tuple[str, str]]] = [[]]
     filled = 0
