@@ -181,15 +181,35 @@ def dq_findings(context: dg.AssetExecutionContext, paths: JixiaoPaths):
         )
 
 
+# The publish guards: the SQL invariants, and the GX warehouse suites one check per G rule.
+GX_INVARIANT = "warehouse_expectations"
+WAREHOUSE_RULES = rules().filter(pl.col("scope") == "warehouse")
+GUARDS = {
+    **{
+        name: description
+        for name, (description, _) in invariants.INVARIANTS.items()
+        if name != GX_INVARIANT
+    },
+    **{row["rule_id"]: row["title"] for row in WAREHOUSE_RULES.iter_rows(named=True)},
+}
+PHONE_GUARDS = {"no_full_phone_numbers", "G203"}
+
+
+def _guarded_asset(name: str) -> str:
+    return "dim_project" if name in PHONE_GUARDS else "fact_indicator_target"
+
+
 INVARIANT_CHECKS = [
-    dg.AssetCheckSpec(
-        name,
-        asset="fact_indicator_target" if name != "no_full_phone_numbers" else "dim_project",
-        description=description,
-        blocking=True,
-    )
-    for name, (description, _) in invariants.INVARIANTS.items()
+    dg.AssetCheckSpec(name, asset=_guarded_asset(name), description=text, blocking=True)
+    for name, text in GUARDS.items()
 ]
+
+
+def _violations(offending: dict[str, pl.DataFrame], name: str) -> pl.DataFrame:
+    if name in invariants.INVARIANTS:
+        return offending.get(name, pl.DataFrame())
+    found = offending.get(GX_INVARIANT, pl.DataFrame())
+    return found.filter(pl.col("rule_id") == name) if found.height else found
 
 
 @dg.multi_asset(
@@ -213,15 +233,13 @@ def warehouse(context: dg.AssetExecutionContext, paths: JixiaoPaths):
             else {}
         )
         failed = []
-        for name in invariants.INVARIANTS:
-            rows = offending.get(name, pl.DataFrame())
+        for name in GUARDS:
+            rows = _violations(offending, name)
             if rows.height:
                 failed.append(name)
             yield dg.AssetCheckResult(
                 check_name=name,
-                asset_key="fact_indicator_target"
-                if name != "no_full_phone_numbers"
-                else "dim_project",
+                asset_key=_guarded_asset(name),
                 passed=rows.height == 0,
                 severity=dg.AssetCheckSeverity.ERROR,
                 metadata={"violations": rows.height, "sample": markdown_preview(rows)},
