@@ -1,9 +1,10 @@
 """Run the committed GX suites over silver frames and turn every failure into row findings.
 
-The bridge is Polars → pandas (only the validated columns, decimals as floats) through a GX
-pandas datasource: `to_pandas()` on those columns is ~0.1 s per 100k rows, far below the cost
-of the validation itself. `great_expectations` is imported here only, lazily: its 10–18 s import
-must stay off every path that does not validate.
+The bridge is Polars → pandas with pyarrow-backed dtypes, of only the validated columns, through
+a GX pandas datasource: measured on the 100k-table corpus, the 8 validated columns of 650,054
+indicator rows convert in about 10 ms (zero-copy; object-dtype pandas took 0.85 s), against about
+1 s for the validation itself. `great_expectations` is imported here only, lazily: its 5–18 s
+import must stay off every path that does not validate.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def validate(
             pl.col(c).cast(pl.Float64) if isinstance(frame.schema[c], pl.Decimal) else pl.col(c)
             for c in columns
         ]
-    ).to_pandas()
+    ).to_pandas(use_pyarrow_extension_array=True)
     context = _context(str(docs_dir) if docs_dir else None)
     checkpoint = _checkpoint(context, suite_name, docs_dir is not None and update_docs)
     outcome = checkpoint.run(batch_parameters={"dataframe": to_validate})
