@@ -21,16 +21,16 @@ from expectations.validate import SuiteResult, validate
 def parser_findings(lake: Lake, versions: dict[str, str], budget: pl.DataFrame) -> pl.DataFrame:
     """Bronze findings with the lineage of their table (year, project) and file."""
     lineage = budget.select("source_sha256", "table_seq", "year", "project_code")
-    parts = []
-    for sha256, source_file in versions.items():
-        found = pl.read_parquet(lake.bronze("findings", sha256))
-        if found.height:
-            parts.append(
-                found.with_columns(
-                    pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("source_sha256")
-                ).join(lineage, on=("source_sha256", "table_seq"), how="left")
-            )
-    return pl.concat([conform(p) for p in parts]) if parts else empty_findings()
+    files = [str(lake.bronze("findings", sha256)) for sha256 in versions]
+    if not files:
+        return empty_findings()
+    found = pl.read_parquet(files, include_file_paths="path")
+    names = pl.DataFrame(
+        {"path": files, "source_sha256": list(versions), "source_file": list(versions.values())}
+    )
+    return conform(
+        found.join(names, on="path").join(lineage, on=("source_sha256", "table_seq"), how="left")
+    )
 
 
 def assess(
@@ -52,8 +52,9 @@ def assess(
             table_findings(frames.project_budget, frames.indicator_target),
         ]
     ).sort("source_sha256", "source_line", "rule_id", nulls_last=True)
+    by_version = findings.partition_by("source_sha256", as_dict=True)
     for sha256 in versions:
-        write_atomic(findings.filter(pl.col("source_sha256") == sha256), lake.findings(sha256))
+        write_atomic(by_version.get((sha256,), findings.clear()), lake.findings(sha256))
     return findings, suite_results
 
 

@@ -71,30 +71,22 @@ def years_of(lake: Lake, sha256: str) -> list[int]:
     return [int(y) for y in text.split(",") if y]
 
 
+def paths(lake: Lake, sha256s: list[str], entity: str) -> list[str]:
+    """The silver Parquet files of some file versions, for one entity."""
+    found = (lake.silver(entity, year, s) for s in sha256s for year in years_of(lake, s))
+    return [str(path) for path in found if path.exists()]
+
+
 def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
     """The silver rows of some file versions (empty frames when they hold none)."""
-    parts: dict[str, list[pl.DataFrame]] = {entity: [] for entity in ENTITIES}
-    for sha256 in sha256s:
-        for year in years_of(lake, sha256):
-            for entity in ENTITIES:
-                path = lake.silver(entity, year, sha256)
-                if path.exists():
-                    parts[entity].append(pl.read_parquet(path))
-    frames = {
-        entity: pl.concat(found, how="diagonal_relaxed") if found else None
-        for entity, found in parts.items()
-    }
-    if frames["project_budget"] is None or frames["indicator_target"] is None:
-        empty = _empty()
-        return SilverFrames(
-            frames["project_budget"]
-            if frames["project_budget"] is not None
-            else empty.project_budget,
-            frames["indicator_target"]
-            if frames["indicator_target"] is not None
-            else empty.indicator_target,
+    empty = _empty()
+    frames = []
+    for entity in ENTITIES:
+        files = paths(lake, sha256s, entity)
+        frames.append(
+            pl.read_parquet(files, missing_columns="insert") if files else getattr(empty, entity)
         )
-    return SilverFrames(frames["project_budget"], frames["indicator_target"])
+    return SilverFrames(*frames)
 
 
 def _empty() -> SilverFrames:
