@@ -28,12 +28,9 @@ def exists(lake: Lake, sha256: str) -> bool:
 
 def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSummary]:
     """Normalize the bronze of a batch of (source_file, sha256) at once; write per file and year."""
-    tables, indicators = [], []
-    for source_file, sha256 in versions:
-        lineage = [pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("source_sha256")]
-        tables.append(pl.read_parquet(lake.bronze("tables", sha256)).with_columns(lineage))
-        indicators.append(pl.read_parquet(lake.bronze("indicators", sha256)).with_columns(lineage))
-    frames = normalize(pl.concat(tables), pl.concat(indicators))
+    frames = normalize(
+        *(_read_bronze(lake, versions, entity) for entity in ("tables", "indicators"))
+    )
     parts = {
         entity: getattr(frames, entity).partition_by(
             "source_sha256", "year", as_dict=True, include_key=True
@@ -64,6 +61,20 @@ def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSumma
             )
         )
     return summaries
+
+
+def _read_bronze(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFrame:
+    """One bronze entity of many file versions in one read, with each row's file and hash."""
+    files = [str(lake.bronze(entity, sha256)) for _, sha256 in versions]
+    names = pl.DataFrame(
+        {
+            "path": files,
+            "source_file": [source_file for source_file, _ in versions],
+            "source_sha256": [sha256 for _, sha256 in versions],
+        }
+    )
+    frame = pl.read_parquet(files, include_file_paths="path")
+    return frame.join(names, on="path", how="left", maintain_order="left").drop("path")
 
 
 def years_of(lake: Lake, sha256: str) -> list[int]:
