@@ -404,3 +404,57 @@ def test_each_invariant_trips_on_a_tampered_copy(loaded_sample: Workspace, tmp_p
         "no_full_phone_numbers": 1,
         "warehouse_expectations": 1,  # G203 on the unmasked phone
     }
+
+
+HELD_READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    query = "SELECT count(*) FROM fact_project_budget"
+    print(con.execute(query).fetchall()[0][0], flush=True)
+    sys.stdin.readline()  # hold the connection open while the writer loads and publishes
+    print(con.execute(query).fetchall()[0][0], flush=True)
+    """
+)
+
+
+def test_a_reader_holding_its_connection_never_blocks_the_writer(
+    workspace: Workspace, sample_text: str
+):
+    workspace.deliver(SAMPLE_NAME, sample_text.encode())
+    workspace.run()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", HELD_READER, str(workspace.settings.warehouse_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "9"
+        workspace.deliver("2025.txt", sample_text.replace("2024年度", "2025年度").encode())
+        assert workspace.run().published  # the writer is not blocked by the open reader
+        output, _ = reader.communicate("go\n", timeout=30)
+    finally:
+        reader.kill()
+    assert output.strip() == "9"  # the open connection keeps its consistent (old) snapshot
+    assert workspace.sql("SELECT count(*) FROM fact_project_budget") == [(18,)]  # new readers
+
+
+def test_a_quiet_night_never_imports_great_expectations(workspace: Workspace, sample_bytes: bytes):
+    workspace.deliver(SAMPLE_NAME, sample_bytes)
+    workspace.run()
+    probe = (
+        "import sys; from pathlib import Path; from assets.settings import Settings; "
+        "from assets.ingest import run_pipeline; "
+        "summary = run_pipeline(Settings(Path(sys.argv[1]), Path(sys.argv[2]))); "
+        "print(summary.published, 'great_expectations' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(workspace.landing), str(workspace.data)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        check=True,
+    )
+    assert result.stdout.split() == ["False", "False"]
