@@ -159,7 +159,6 @@ class RunSummary:
     new_versions: int
     published: bool
     counts: dict[str, int] = field(default_factory=dict)
-    violations: dict[str, int] = field(default_factory=dict)
 
 
 class InvariantViolation(RuntimeError):

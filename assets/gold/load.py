@@ -43,7 +43,6 @@ class StagedLoad:
     staging_path: Path
     changed: bool
     new_versions: int
-    loaded_versions: int
     row_counts: dict[str, int] = field(default_factory=dict)
     loaded_sha256s: tuple[str, ...] = ()
 
@@ -85,6 +84,8 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         leftover.unlink(missing_ok=True)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     if warehouse_path.exists():
+        if not _has_new_versions(warehouse_path, inventory):
+            return StagedLoad(staging, False, 0, published_counts(warehouse_path))
         shutil.copyfile(warehouse_path, staging)
     con = connect(staging)
     try:
@@ -92,10 +93,6 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         con.register("landing", inventory.to_arrow())
         con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
-        if new_versions == 0 and warehouse_path.exists():
-            con.close()
-            staging.unlink(missing_ok=True)
-            return StagedLoad(staging, False, 0, 0, published_counts(warehouse_path))
         to_load = [r[0] for r in con.execute("SELECT source_sha256 FROM to_load").fetchall()]
         _stage_silver(con, lake, to_load)
         con.register("file_encoding", _encodings(lake, to_load).to_arrow())
@@ -110,7 +107,20 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return StagedLoad(staging, True, new_versions, len(to_load), counts, tuple(to_load))
+    return StagedLoad(staging, True, new_versions, counts, tuple(to_load))
+
+
+def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:
+    """Asked of the published file on a read-only connection: a quiet night copies nothing."""
+    con = connect(warehouse_path, read_only=True)
+    try:
+        con.register("landing", inventory.select("source_file", "sha256").to_arrow())
+        return con.execute(
+            "SELECT EXISTS (SELECT 1 FROM landing AS l ANTI JOIN dq_file AS d "
+            "ON d.source_file = l.source_file AND d.source_sha256 = l.sha256)"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
 
 
 def _stage_silver(con: duckdb.DuckDBPyConnection, lake: Lake, to_load: list[str]) -> None:
