@@ -18,6 +18,7 @@ from assets.metadata import markdown_preview, table_schema
 from assets.silver import store as silver
 from expectations.catalogue import rules
 from pipelines.resources import JixiaoPaths
+from warehouse.summary import summary as warehouse_summary
 
 WAREHOUSE_TABLES = {
     "dim_year": "Budget years (维度: 年度)",
@@ -258,40 +259,50 @@ def warehouse(context: dg.AssetExecutionContext, paths: JixiaoPaths):
             else "nothing new"
         )
     )
-    counts = load.published_counts(settings.warehouse_path)
-    schemas = _schemas(settings.warehouse_path)
-    for name in WAREHOUSE_TABLES:
+    overview = warehouse_summary(settings)
+    shared = {
+        "changed": staged.changed,
+        "new_file_versions": staged.new_versions,
+        "files_loaded": overview.get("loaded", 0),
+        "files_partial": overview.get("partial", 0),
+        "files_quarantined": overview.get("quarantined", 0),
+        "errors": overview.get("errors", 0),
+        "warnings": overview.get("warnings", 0),
+        "warehouse": dg.MetadataValue.path(str(settings.warehouse_path)),
+    }
+    for name, (rows, head, schema) in _describe(settings.warehouse_path).items():
         yield dg.MaterializeResult(
             asset_key=name,
             metadata={
-                "dagster/row_count": counts.get(name, _view_count(settings.warehouse_path, name)),
-                "changed": staged.changed,
-                "new_file_versions": staged.new_versions,
-                "warehouse": dg.MetadataValue.path(str(settings.warehouse_path)),
-                "dagster/column_schema": schemas.get(name, dg.TableSchema(columns=[])),
+                **shared,
+                "dagster/row_count": rows,
+                "preview": markdown_preview(head),
+                "dagster/column_schema": schema,
             },
         )
 
 
-def _schemas(path: Path) -> dict[str, dg.TableSchema]:
+def _describe(path: Path) -> dict[str, tuple[int, pl.DataFrame, dg.TableSchema]]:
+    """Row count, first rows and commented column schema of every published table and view."""
     con = load.connect(path, read_only=True)
     try:
-        rows = con.execute(
+        columns = con.execute(
             "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() "
             "WHERE schema_name = 'main' ORDER BY table_name, column_index"
         ).fetchall()
-    finally:
-        con.close()
-    schemas: dict[str, list[dg.TableColumn]] = {}
-    for table, column, dtype, comment in rows:
-        schemas.setdefault(table, []).append(dg.TableColumn(column, dtype, description=comment))
-    return {table: dg.TableSchema(columns=columns) for table, columns in schemas.items()}
-
-
-def _view_count(path: Path, name: str) -> int:
-    con = load.connect(path, read_only=True)
-    try:
-        return con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+        described = {}
+        for name in WAREHOUSE_TABLES:
+            rows = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            head = con.sql(f"SELECT * FROM {name} LIMIT 5").pl()
+            schema = dg.TableSchema(
+                columns=[
+                    dg.TableColumn(column, dtype, description=comment)
+                    for table, column, dtype, comment in columns
+                    if table == name
+                ]
+            )
+            described[name] = (rows, head, schema)
+        return described
     finally:
         con.close()
 

@@ -87,6 +87,8 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
         if m.asset_key.to_user_string() == "fact_indicator_target"
     ][0]
     assert facts.metadata["dagster/row_count"].value == 75
+    assert facts.metadata["files_loaded"].value == 1 and facts.metadata["warnings"].value == 19
+    assert "indicator_key" in facts.metadata["preview"].value
     assert any(
         c.name == "indicator_key" for c in facts.metadata["dagster/column_schema"].schema.columns
     )
