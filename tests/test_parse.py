@@ -184,3 +184,29 @@ def test_text_before_the_first_title_is_reported(sample_text):
     parsed = parse_file(("导出时间 2024-01-01\n" + sample_text).encode())
     w110 = parsed.findings.filter(pl.col("rule_id") == "W110")
     assert w110.select("source_line", "value").rows() == [(1, "导出时间 2024-01-01")]
+
+
+def test_labels_one_typo_away_are_repaired_with_w111(sample_text):
+    text = replace_line(sample_text, 24, "项目总额:", "项日总额:")  # header label, 目 → 日
+    text = replace_line(text, 30, "度量单位", "度量単位")  # grid label, 单 → 単
+    text = replace_line(text, 72, "三级指标", "三级指")  # grid label, truncated
+    parsed = parse_file(text.encode())
+    assert parsed.findings.select("rule_id", "source_line", "column_name", "value").rows() == [
+        ("W111", 24, "header", "项日总额: → 项目总额"),
+        ("W111", 30, "grid_header", "度量単位 → 度量单位"),
+        ("W111", 72, "grid_header", "三级指 → 三级指标"),
+    ]
+    assert table(parsed, 2)["total"] == "700.00"
+    assert parsed.indicators.height == 75 and parsed.indicators["aligned"].all()
+    assert (
+        parsed.indicators.filter(pl.col("source_line") == 73)["level3"].item()
+        == "每年开展工会活动次数"
+    )
+
+
+def test_ambiguous_or_distant_labels_are_not_guessed(sample_text):
+    text = replace_line(sample_text, 24, "项目总额:", "总额合计:")  # two edits away: no guess
+    parsed = parse_file(text.encode())
+    assert table(parsed, 2)["total"] is None
+    assert parsed.findings.filter(pl.col("rule_id") == "W111").height == 0
+    assert "总额合计:" in parsed.findings.filter(pl.col("rule_id") == "W110")["value"].to_list()

@@ -295,6 +295,66 @@ def _within_line(expr: pl.Expr, offset: int) -> pl.Expr:
     return pl.when(pl.col("line").shift(-offset) == pl.col("line")).then(expr.shift(-offset))
 
 
+def _one_edit_apart(typed: str, label: str) -> bool:
+    """Levenshtein distance exactly 1: one character replaced, added or dropped."""
+    if typed == label or abs(len(typed) - len(label)) > 1:
+        return False
+    if len(typed) == len(label):
+        return sum(a != b for a, b in zip(typed, label, strict=True)) == 1
+    short, long = sorted((typed, label), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _typo_repairs(unknown: pl.Series, known: pl.Series) -> pl.DataFrame:
+    """Unknown label keys → the one known label a single typo away (none when ambiguous).
+
+    Runs over the distinct unknown labels of a batch — a handful — never over the cells.
+    """
+    labels = known.unique().to_list()
+    rows = []
+    for key in unknown.drop_nulls().unique().to_list():
+        matches = [label for label in labels if len(key) >= 3 and _one_edit_apart(key, label)]
+        if len(matches) == 1:
+            rows.append((key, matches[0]))
+    return pl.DataFrame(rows, schema={"key": pl.String, "repaired": pl.String}, orient="row")
+
+
+def _repair_findings(repaired: pl.DataFrame, column_name: str) -> pl.DataFrame:
+    return repaired.select(
+        "table_seq",
+        pl.col("line").alias("source_line"),
+        pl.lit("W111").alias("rule_id"),
+        pl.lit(column_name).alias("column_name"),
+        pl.format("{} → {}", "cell", "repaired").alias("value"),
+        pl.lit("label read as the known label one typo away").alias("message"),
+    )
+
+
+REPAIRED_WHERE = {"field": "header", "column": "grid_header"}
+
+
+def _with_repairs(
+    cells: pl.DataFrame, labels: pl.DataFrame, target: str, label_like: pl.Expr
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Give label-like cells that matched no label the label one typo away (W111)."""
+    unknown = cells.filter(pl.col(target).is_null() & label_like)["key"]
+    repairs = _typo_repairs(unknown, labels["label"])
+    if repairs.height == 0:
+        empty = cells.clear().with_columns(pl.lit("", dtype=pl.String).alias("repaired"))
+        return cells, _repair_findings(empty, REPAIRED_WHERE[target])
+    mapped = repairs.join(labels, left_on="repaired", right_on="label").rename(
+        {c: f"repaired_{c}" for c in labels.columns if c != "label"}
+    )
+    cells = cells.join(mapped, on="key", how="left")
+    fixed = pl.col(target).is_null() & pl.col(f"repaired_{target}").is_not_null()
+    findings = _repair_findings(cells.filter(fixed), REPAIRED_WHERE[target])
+    others = [c for c in labels.columns if c != "label"]
+    cells = cells.with_columns(
+        [pl.when(fixed).then(pl.col(f"repaired_{c}")).otherwise(pl.col(c)).alias(c) for c in others]
+    ).drop("repaired", *[f"repaired_{c}" for c in others])
+    return cells, findings
+
+
 def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(table_seq, field, value, unit, line, inferred) for every header field found.
 
@@ -315,6 +375,7 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .cast(pl.Int32)
         .alias("rank")
     ).join(labels, left_on="key", right_on="label", how="left")
+    cells, repaired = _with_repairs(cells, labels, "field", pl.col("cell").str.contains("[:：]$"))
     # "label:value" in one cell ("项目总额:12.00万元"): looked for only among the few cells that
     # are no label themselves but hold a colon, since only their short prefix can be a label.
     prefix = (
@@ -430,14 +491,16 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.lit("header cell matches no label and no known shape; ignored").alias("message"),
     )
     values = pl.concat([found, inferred.drop("rank")])
-    return values, findings
+    return values, pl.concat([findings, repaired])
 
 
 def _read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per table: the position of each canonical grid column, read from the grid's header row."""
+    grid_labels = reference.grid_columns()
     cells = _cells(lines, "grid_header").join(
-        reference.grid_columns(), left_on="key", right_on="label", how="left"
+        grid_labels, left_on="key", right_on="label", how="left"
     )
+    cells, repaired = _with_repairs(cells, grid_labels, "column", pl.lit(True))
     mapped = cells.filter(pl.col("column").is_not_null()).unique(
         ("table_seq", "column"), keep="first", maintain_order=True
     )
@@ -481,7 +544,7 @@ def _read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("grid_header_cells").list.join(" | ").alias("value"),
         pl.format("indicator grid header lacks the column(s): {}", "missing").alias("message"),
     )
-    return layout, findings
+    return layout, pl.concat([findings, repaired])
 
 
 def _read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
