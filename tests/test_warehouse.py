@@ -458,3 +458,96 @@ def test_a_quiet_night_never_imports_great_expectations(workspace: Workspace, sa
         check=True,
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_a_reverted_file_and_an_orphaned_duplicate_load_again(
+    workspace: Workspace, sample_text: str
+):
+    original = sample_text.encode()
+    corrected = replace_line(sample_text, 6, "0.20", "0.30")
+    corrected = replace_line(corrected, 7, "0.20", "0.30").encode()
+    workspace.deliver(SAMPLE_NAME, original)
+    workspace.deliver("copy.txt", original)  # same bytes: a duplicate of the sample
+    workspace.run()
+    assert workspace.sql("SELECT source_file, status FROM dq_file ORDER BY 1") == [
+        (SAMPLE_NAME, "loaded"),
+        ("copy.txt", "duplicate"),
+    ]
+    workspace.deliver(SAMPLE_NAME, corrected)  # the original is corrected: copy.txt is orphaned
+    workspace.run()
+    original_sha = hashlib.sha256(original).hexdigest()
+    statuses = workspace.sql(
+        f"SELECT source_file, source_sha256 = '{original_sha}', status FROM dq_file ORDER BY ALL"
+    )
+    assert sorted((f, o, s) for f, o, s in statuses) == [
+        (SAMPLE_NAME, False, "loaded"),
+        (SAMPLE_NAME, True, "superseded"),
+        ("copy.txt", True, "loaded"),
+    ]
+    # both contents are now live under their own names: the newer delivery of each project-year wins
+    assert workspace.sql("SELECT count(*) FROM fact_project_budget") == [(9,)]
+    assert workspace.sql("SELECT count(*) FROM dq_issue WHERE rule_id = 'W108'") == [(9,)]
+    workspace.deliver(SAMPLE_NAME, original)  # reverted: its bytes are live under copy.txt now
+    workspace.run()
+    assert workspace.sql(
+        f"SELECT status, count(*) FROM dq_file WHERE source_file = '{SAMPLE_NAME}' "
+        "GROUP BY 1 ORDER BY 1"
+    ) == [("duplicate", 1), ("superseded", 1)]
+    assert workspace.sql("SELECT sum(total_yuan) FROM fact_project_budget") == [
+        (Decimal("8310300.00"),)
+    ]
+    assert workspace.sql("SELECT count(*) FROM fact_indicator_target") == [(75,)]
+
+
+def test_a_file_reverted_to_its_earlier_bytes_is_loaded_again(
+    workspace: Workspace, sample_text: str
+):
+    original = sample_text.encode()
+    corrected = replace_line(replace_line(sample_text, 6, "0.20", "0.30"), 7, "0.20", "0.30")
+    workspace.deliver(SAMPLE_NAME, original)
+    workspace.run()
+    workspace.deliver(SAMPLE_NAME, corrected.encode())
+    workspace.run()
+    assert workspace.sql("SELECT sum(total_yuan) FROM fact_project_budget") == [
+        (Decimal("8311300.00"),)
+    ]
+    workspace.deliver(SAMPLE_NAME, original)
+    workspace.run()
+    original_sha = hashlib.sha256(original).hexdigest()
+    assert workspace.sql(
+        f"SELECT source_sha256 = '{original_sha}', status FROM dq_file ORDER BY 1"
+    ) == [(False, "superseded"), (True, "loaded")]
+    assert workspace.sql("SELECT sum(total_yuan) FROM fact_project_budget") == [
+        (Decimal("8310300.00"),)
+    ]
+    assert workspace.sql("SELECT count(*) FROM fact_indicator_target") == [(75,)]
+    assert workspace.sql("SELECT count(*) FROM dq_issue WHERE rule_id = 'W102'") == [(4,)]
+
+
+def test_a_superseded_winner_falls_back_to_the_earlier_delivery(
+    workspace: Workspace, sample_text: str
+):
+    lines = sample_text.split("\n")
+    workspace.deliver(SAMPLE_NAME, sample_text.encode())
+    party = "\n".join(lines[42:61]).replace("0.83", "0.93")
+    workspace.deliver("update.txt", party.encode())
+    workspace.run()
+    assert workspace.sql("SELECT count(*) FROM dq_issue WHERE rule_id = 'W108'") == [(1,)]
+    # update.txt is corrected: it now re-delivers the 59.3.28 table instead of the party table
+    workspace.deliver("update.txt", "\n".join(lines[2:19]).encode())
+    workspace.run()
+    assert workspace.sql(
+        "SELECT project_code, source_file, total_yuan FROM fact_project_budget "
+        "JOIN dim_project USING (project_key) "
+        "WHERE project_code IN ('54000021Y000000005232', '54010024T000001414726') ORDER BY 1"
+    ) == [
+        ("54000021Y000000005232", SAMPLE_NAME, Decimal("8300.00")),  # restored from the sample
+        ("54010024T000001414726", "update.txt", Decimal("2000.00")),  # the newer delivery
+    ]
+    assert workspace.sql("SELECT count(*), sum(total_yuan) FROM fact_project_budget") == [
+        (9, Decimal("8310300.00"))
+    ]
+    assert workspace.sql("SELECT count(*) FROM fact_indicator_target") == [(75,)]
+    assert workspace.sql(
+        "SELECT source_file, source_line, project_code FROM dq_issue WHERE rule_id = 'W108'"
+    ) == [(SAMPLE_NAME, 3, "54010024T000001414726")]

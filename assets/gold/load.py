@@ -93,15 +93,26 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         con.register("landing", inventory.to_arrow())
         con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
-        to_load = [r[0] for r in con.execute("SELECT source_sha256 FROM to_load").fetchall()]
-        _stage_silver(con, lake, to_load)
+        to_load = _column(con, "SELECT source_sha256 FROM to_load")
+        live = _column(
+            con,
+            "SELECT source_sha256 FROM live_version UNION SELECT source_sha256 FROM to_load",
+        )
+        _stage_parquet(con, "all_budget", silver.paths(lake, live, "project_budget"))
+        findings = [str(lake.findings(sha256)) for sha256 in to_load]
+        _stage_parquet(con, "new_findings", findings, materialize=True)
         con.register("file_encoding", _encodings(lake, to_load).to_arrow())
         ingested_at = datetime.now(UTC).replace(tzinfo=None)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE run_info AS SELECT ?::TIMESTAMP AS ingested_at",
             [ingested_at],
         )
-        for path in sql_files(LOAD_DIR)[1:]:
+        steps = sql_files(LOAD_DIR)[1:]
+        for path in steps[:2]:  # supersede, then decide the winners
+            con.execute(path.read_text(encoding="utf-8"))
+        arriving = _column(con, "SELECT DISTINCT source_sha256 FROM arriving")
+        _stage_parquet(con, "silver_targets", silver.paths(lake, arriving, "indicator_target"))
+        for path in steps[2:]:
             con.execute(path.read_text(encoding="utf-8"))
         counts = _counts(con)
         con.execute("CHECKPOINT")
@@ -111,50 +122,42 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
 
 
 def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:
-    """Asked of the published file on a read-only connection: a quiet night copies nothing."""
+    """Asked of the published file on a read-only connection (the same version logic, in temp
+    tables): a quiet night copies nothing."""
     con = connect(warehouse_path, read_only=True)
     try:
-        con.register("landing", inventory.select("source_file", "sha256").to_arrow())
-        return con.execute(
-            "SELECT EXISTS (SELECT 1 FROM landing AS l ANTI JOIN dq_file AS d "
-            "ON d.source_file = l.source_file AND d.source_sha256 = l.sha256)"
-        ).fetchall()[0][0]
+        con.register("landing", inventory.to_arrow())
+        con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
+        return con.execute("SELECT count(*) FROM new_version").fetchall()[0][0] > 0
     finally:
         con.close()
 
 
-def _stage_silver(con: duckdb.DuckDBPyConnection, lake: Lake, to_load: list[str]) -> None:
-    """The new versions' silver and findings as temp views over their Parquet files: DuckDB
-    reads them in parallel, only the columns each load step needs, with no copy through Python."""
-    paths: dict[str, list[str]] = {"project_budget": [], "indicator_target": []}
-    for sha256 in to_load:
-        for year in silver.years_of(lake, sha256):
-            for entity, found in paths.items():
-                path = lake.silver(entity, year, sha256)
-                if path.exists():
-                    found.append(str(path))
-    sources = {
-        "silver_budget": paths["project_budget"],
-        "silver_targets": paths["indicator_target"],
-        "new_findings": [str(lake.findings(sha256)) for sha256 in to_load],
-    }
-    empty = silver.read(lake, [])
-    templates = {
-        "silver_budget": empty.project_budget,
-        "silver_targets": empty.indicator_target,
-        "new_findings": assess.read(lake, []),
-    }
-    for name, files in sources.items():
-        if files:
-            # Findings are few and read often: materialized. Silver is large and read once.
-            kind = "TABLE" if name == "new_findings" else "VIEW"
-            con.execute(
-                f"CREATE OR REPLACE TEMP {kind} {name} AS "
-                f"SELECT * FROM read_parquet({parquet_list(files)}, union_by_name = true)"
-            )
-        else:
-            con.register(f"{name}_empty", templates[name].to_arrow())
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_empty")
+def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    return [row[0] for row in con.execute(sql).fetchall()]
+
+
+TEMPLATES = {
+    "all_budget": lambda: silver.read_empty().project_budget,
+    "silver_targets": lambda: silver.read_empty().indicator_target,
+    "new_findings": lambda: assess.read_empty(),
+}
+
+
+def _stage_parquet(
+    con: duckdb.DuckDBPyConnection, name: str, files: list[str], materialize: bool = False
+) -> None:
+    """A temp view (or table, for small data read often) over Parquet files: DuckDB reads them
+    in parallel, only the columns each load step needs, with no copy through Python."""
+    if not files:
+        con.register(f"{name}_empty", TEMPLATES[name]().to_arrow())
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}_empty")
+        return
+    kind = "TABLE" if materialize else "VIEW"
+    con.execute(
+        f"CREATE OR REPLACE TEMP {kind} {name} AS "
+        f"SELECT * FROM read_parquet({parquet_list(files)}, union_by_name = true)"
+    )
 
 
 def publish(staged: StagedLoad, warehouse_path: Path) -> None:

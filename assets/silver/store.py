@@ -100,6 +100,11 @@ def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
     return SilverFrames(*frames)
 
 
+def read_empty() -> SilverFrames:
+    """Silver frames with the full schema and no rows."""
+    return _empty()
+
+
 def _empty() -> SilverFrames:
     from assets.bronze.parse import empty_indicators, empty_tables
 

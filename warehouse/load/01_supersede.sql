@@ -12,3 +12,8 @@ SET status = 'superseded',
     reason = 'replaced by a corrected delivery of the same file'
 FROM superseded AS s
 WHERE d.source_file = s.source_file AND d.source_sha256 = s.source_sha256;
+
+-- A version delivered again after being superseded, or a duplicate whose original is gone, is
+-- recorded afresh below: its earlier record makes way.
+DELETE FROM dq_file AS d USING new_version AS n
+WHERE d.source_file = n.source_file AND d.source_sha256 = n.source_sha256;

@@ -7,19 +7,23 @@ FROM new_findings AS q
 JOIN to_load AS v USING (source_sha256)
 CROSS JOIN run_info AS r;
 
+-- W108 describes the current decision for every project-year delivered more than once.
+DELETE FROM dq_issue WHERE rule_id = 'W108';
 INSERT INTO dq_issue
 SELECT
     'W108', 'warning', l.source_file, l.source_line, l.year, l.project_code,
     'project_code', l.project_code,
     'project-year delivered again: superseded by the newer delivery '
         || l.winner_file || ':' || l.winner_line,
-    l.source_sha256, l.source_table, r.ingested_at
+    l.source_sha256, l.table_seq, r.ingested_at
 FROM loser AS l
 CROSS JOIN run_info AS r;
 
 CREATE OR REPLACE TEMP TABLE version_stats AS
 WITH found AS (
-    SELECT source_sha256, count(*) AS tables_found FROM silver_budget GROUP BY ALL
+    SELECT source_sha256, count(*) AS tables_found
+    FROM all_budget JOIN to_load USING (source_sha256)
+    GROUP BY ALL
 ),
 judged AS (
     SELECT
@@ -74,16 +78,23 @@ LEFT JOIN dq_file AS first
 CROSS JOIN run_info AS r
 WHERE n.copy_no > 1 OR n.loaded_as IS NOT NULL;
 
--- Loaded counts follow what is in the facts now, for every version this run touched.
+-- Loaded counts follow what is in the facts now, for every live version.
+CREATE OR REPLACE TEMP TABLE loaded_count AS
+SELECT
+    d.source_file, d.source_sha256,
+    coalesce(b.tables, 0) AS tables, coalesce(t.indicator_rows, 0) AS indicator_rows
+FROM dq_file AS d
+LEFT JOIN (
+    SELECT source_file, source_sha256, count(*) AS tables FROM fact_project_budget GROUP BY ALL
+) AS b USING (source_file, source_sha256)
+LEFT JOIN (
+    SELECT source_file, source_sha256, count(*) AS indicator_rows
+    FROM fact_indicator_target GROUP BY ALL
+) AS t USING (source_file, source_sha256)
+WHERE d.status IN ('loaded', 'partial', 'quarantined');
+
 UPDATE dq_file AS d
-SET tables_loaded = (
-        SELECT count(*) FROM fact_project_budget AS f
-        WHERE f.source_file = d.source_file AND f.source_sha256 = d.source_sha256),
-    indicator_rows = (
-        SELECT count(*) FROM fact_indicator_target AS f
-        WHERE f.source_file = d.source_file AND f.source_sha256 = d.source_sha256)
-WHERE d.status IN ('loaded', 'partial', 'quarantined')
-  AND (EXISTS (SELECT 1 FROM to_load AS v
-               WHERE v.source_file = d.source_file AND v.source_sha256 = d.source_sha256)
-       OR EXISTS (SELECT 1 FROM loser AS l
-                  WHERE l.source_file = d.source_file AND l.source_sha256 = d.source_sha256));
+SET tables_loaded = c.tables, indicator_rows = c.indicator_rows
+FROM loaded_count AS c
+WHERE d.source_file = c.source_file AND d.source_sha256 = c.source_sha256
+  AND (d.tables_loaded <> c.tables OR d.indicator_rows <> c.indicator_rows);

@@ -1,0 +1,22 @@
+-- The rows of the arriving deliveries (silver_targets covers only their file versions).
+CREATE OR REPLACE TEMP TABLE incoming_budget AS
+SELECT
+    b.source_sha256, b.table_seq, b.source_line, b.year,
+    b.unit_code, b.unit_name, b.department_code, b.department_name,
+    b.project_code, b.project_name, b.function_code, b.function_name,
+    b.activity_code, b.activity_name, b.handler_name, b.handler_phone_masked,
+    b.total_yuan, b.fiscal_yuan, b.special_account_yuan, b.unit_funds_yuan, b.social_yuan,
+    b.bank_loan_yuan, b.execution_weight, b.annual_goal,
+    a.source_file, a.delivered_at
+FROM all_budget AS b
+JOIN arriving AS a USING (source_sha256, table_seq);
+
+CREATE OR REPLACE TEMP TABLE incoming_targets AS
+SELECT
+    t.source_sha256, t.table_seq, t.source_line, t.year, b.unit_code, b.project_code,
+    t.level1_name, t.level1_en, t.level2_name, t.level2_en, t.level3_name,
+    t.operator, t.operator_raw, t.target_value, t.target_text,
+    t.year_target_value, t.year_target_text, t.measure_unit, t.measure_unit_raw,
+    t.weight, t.year_weight, t.remark, b.source_file
+FROM silver_targets AS t
+JOIN incoming_budget AS b USING (source_sha256, table_seq);
