@@ -29,6 +29,7 @@ WAREHOUSE_TABLES = {
     "fact_indicator_target": "One indicator row of one project-year (事实: 绩效指标目标)",
     "dq_issue": "Every quality finding with file and line (数据质量问题)",
     "dq_file": "Every landing file version and what became of it (文件处理状态)",
+    "dq_table": "Every table of every live file version: project-year, gate (表级交付记录)",
     "v_targets": "View: one wide row per indicator target (视图)",
     "v_project_scorecard": "View: per project-year budget, counts, weights, findings (视图)",
 }

@@ -25,6 +25,7 @@ from expectations import assess
 from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, sql_files
 
 PUBLISHED_TABLES = (
+    "dq_table",
     "dim_year",
     "dim_unit",
     "dim_project",
@@ -94,11 +95,7 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
         to_load = _column(con, "SELECT source_sha256 FROM to_load")
-        live = _column(
-            con,
-            "SELECT source_sha256 FROM live_version UNION SELECT source_sha256 FROM to_load",
-        )
-        _stage_parquet(con, "all_budget", silver.paths(lake, live, "project_budget"))
+        _stage_parquet(con, "new_budget", silver.paths(lake, to_load, "project_budget"))
         findings = [str(lake.findings(sha256)) for sha256 in to_load]
         _stage_parquet(con, "new_findings", findings, materialize=True)
         con.register("file_encoding", _encodings(lake, to_load).to_arrow())
@@ -111,6 +108,7 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         for path in steps[:2]:  # supersede, then decide the winners
             con.execute(path.read_text(encoding="utf-8"))
         arriving = _column(con, "SELECT DISTINCT source_sha256 FROM arriving")
+        _stage_parquet(con, "arriving_budget", silver.paths(lake, arriving, "project_budget"))
         _stage_parquet(con, "silver_targets", silver.paths(lake, arriving, "indicator_target"))
         for path in steps[2:]:
             con.execute(path.read_text(encoding="utf-8"))
@@ -138,7 +136,8 @@ def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
 
 
 TEMPLATES = {
-    "all_budget": lambda: silver.read_empty().project_budget,
+    "new_budget": lambda: silver.read_empty().project_budget,
+    "arriving_budget": lambda: silver.read_empty().project_budget,
     "silver_targets": lambda: silver.read_empty().indicator_target,
     "new_findings": lambda: assess.read_empty(),
 }

@@ -1,4 +1,11 @@
--- A corrected file (same name, new bytes) replaces every row of its earlier version.
+-- A corrected file (same name, new bytes) replaces every row of its earlier version; the
+-- project-years it delivered are decided again below (an earlier delivery may take over).
+CREATE OR REPLACE TEMP TABLE vacated AS
+SELECT DISTINCT t.project_code, t.year
+FROM dq_table AS t
+JOIN superseded AS s USING (source_file, source_sha256);
+DELETE FROM dq_table AS t USING superseded AS s
+WHERE t.source_file = s.source_file AND t.source_sha256 = s.source_sha256;
 DELETE FROM fact_indicator_target AS f USING superseded AS s
 WHERE f.source_file = s.source_file AND f.source_sha256 = s.source_sha256;
 DELETE FROM fact_project_budget AS f USING superseded AS s

@@ -8,7 +8,7 @@ SELECT
     b.total_yuan, b.fiscal_yuan, b.special_account_yuan, b.unit_funds_yuan, b.social_yuan,
     b.bank_loan_yuan, b.execution_weight, b.annual_goal,
     a.source_file, a.delivered_at
-FROM all_budget AS b
+FROM arriving_budget AS b
 JOIN arriving AS a USING (source_sha256, table_seq);
 
 CREATE OR REPLACE TEMP TABLE incoming_targets AS

@@ -7,8 +7,9 @@ FROM new_findings AS q
 JOIN to_load AS v USING (source_sha256)
 CROSS JOIN run_info AS r;
 
--- W108 describes the current decision for every project-year delivered more than once.
-DELETE FROM dq_issue WHERE rule_id = 'W108';
+-- W108 describes the current decision for every touched project-year delivered more than once.
+DELETE FROM dq_issue AS q USING touched AS u
+WHERE q.rule_id = 'W108' AND q.project_code = u.project_code AND q.year = u.year;
 INSERT INTO dq_issue
 SELECT
     'W108', 'warning', l.source_file, l.source_line, l.year, l.project_code,
@@ -22,7 +23,7 @@ CROSS JOIN run_info AS r;
 CREATE OR REPLACE TEMP TABLE version_stats AS
 WITH found AS (
     SELECT source_sha256, count(*) AS tables_found
-    FROM all_budget JOIN to_load USING (source_sha256)
+    FROM new_budget JOIN to_load USING (source_sha256)
     GROUP BY ALL
 ),
 judged AS (
