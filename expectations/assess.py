@@ -62,10 +62,6 @@ def exists(lake: Lake, sha256: str) -> bool:
     return lake.findings(sha256).exists()
 
 
-def read_empty() -> pl.DataFrame:
-    return empty_findings()
-
-
 def read(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
     parts = [pl.read_parquet(lake.findings(s)) for s in sha256s if lake.findings(s).exists()]
     return pl.concat(parts) if parts else empty_findings()

@@ -21,7 +21,7 @@ import polars as pl
 from assets.bronze import store as bronze
 from assets.settings import Lake
 from assets.silver import store as silver
-from expectations import assess
+from expectations.catalogue import empty_findings
 from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, sql_files
 
 PUBLISHED_TABLES = (
@@ -136,10 +136,10 @@ def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
 
 
 TEMPLATES = {
-    "new_budget": lambda: silver.read_empty().project_budget,
-    "arriving_budget": lambda: silver.read_empty().project_budget,
-    "silver_targets": lambda: silver.read_empty().indicator_target,
-    "new_findings": lambda: assess.read_empty(),
+    "new_budget": lambda: silver.empty().project_budget,
+    "arriving_budget": lambda: silver.empty().project_budget,
+    "silver_targets": lambda: silver.empty().indicator_target,
+    "new_findings": empty_findings,
 }
 
 

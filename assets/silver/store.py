@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from assets.bronze.parse import empty_indicators, empty_tables
 from assets.parquet_io import touch_atomic, write_atomic
 from assets.settings import Lake
 from assets.silver.normalize import SilverFrames, normalize
@@ -90,22 +91,16 @@ def paths(lake: Lake, sha256s: list[str], entity: str) -> list[str]:
 
 def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
     """The silver rows of some file versions (empty frames when they hold none)."""
-    empty = _empty()
+    no_rows = empty()
     frames = []
     for entity in ENTITIES:
         files = paths(lake, sha256s, entity)
         frames.append(
-            pl.read_parquet(files, missing_columns="insert") if files else getattr(empty, entity)
+            pl.read_parquet(files, missing_columns="insert") if files else getattr(no_rows, entity)
         )
     return SilverFrames(*frames)
 
 
-def read_empty() -> SilverFrames:
+def empty() -> SilverFrames:
     """Silver frames with the full schema and no rows."""
-    return _empty()
-
-
-def _empty() -> SilverFrames:
-    from assets.bronze.parse import empty_indicators, empty_tables
-
     return normalize(empty_tables(), empty_indicators(), "", "")
