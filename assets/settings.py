@@ -46,7 +46,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class Lake:
-    """Where each layer keeps its Parquet; every file is keyed by the source content's sha256."""
+    """Where each layer keeps its Parquet: bronze and findings per source content (sha256), silver
+    per batch of contents and year, found through each content's marker."""
 
     root: Path
 
@@ -60,12 +61,17 @@ class Lake:
     def silver_dir(self, entity: str) -> Path:
         return self.root / "silver" / entity
 
-    def silver(self, entity: str, year: int, sha256: str) -> Path:
-        return self.silver_dir(entity) / f"year={year}" / f"{sha256}.parquet"
+    def silver(self, entity: str, year: int, batch: str) -> Path:
+        """Silver is written per normalizing batch (named by the contents it holds) and year."""
+        return self.silver_dir(entity) / f"year={year}" / f"{batch}.parquet"
 
     def findings(self, sha256: str) -> Path:
         return self.root / "quality" / "findings" / f"{sha256}.parquet"
 
+    @property
+    def silver_done_dir(self) -> Path:
+        return self.root / "silver" / "_done"
+
     def silver_done(self, sha256: str) -> Path:
         """Marker written last, so a half-written silver is never taken as done."""
-        return self.root / "silver" / "_done" / sha256
+        return self.silver_done_dir / sha256

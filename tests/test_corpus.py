@@ -91,7 +91,7 @@ def test_quirks_are_repaired_not_lost(corpus_run):
 
 
 def test_parallel_batches_give_the_same_warehouse(corpus_run, tmp_path: Path, monkeypatch):
-    """Many small batches on two worker processes load exactly what one inline batch loads."""
+    """Many small batches on two worker threads load exactly what one inline batch loads."""
     from assets import ingest
 
     manifest, settings, _ = corpus_run

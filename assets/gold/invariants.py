@@ -14,6 +14,7 @@ import polars as pl
 
 from assets.gold.load import parquet_list
 from assets.settings import Lake
+from assets.silver import store as silver
 
 ERROR_TABLES_IN_FACTS = """
 SELECT 'fact_project_budget' AS fact, f.source_file, f.source_line, q.rule_id
@@ -103,26 +104,10 @@ def _totals_match_silver(
 ) -> pl.DataFrame:
     """Checked for the versions this load added (all of them when `versions` is None): what
     earlier loads published was checked then, so the cost follows what is new."""
-    if versions is None:
-        budget = [str(lake.silver_dir("project_budget") / "*" / "*.parquet")]
-        targets = [str(lake.silver_dir("indicator_target") / "*" / "*.parquet")]
-        where = "true"
-    else:
-        budget = [
-            str(p)
-            for s in versions
-            for p in lake.silver_dir("project_budget").glob(f"*/{s}.parquet")
-        ]
-        targets = [
-            str(p)
-            for s in versions
-            for p in lake.silver_dir("indicator_target").glob(f"*/{s}.parquet")
-        ]
-        where = (
-            "source_sha256 IN (" + ", ".join(f"'{s}'" for s in versions) + ")"
-            if versions
-            else "false"
-        )
+    chosen = silver.done_versions(lake) if versions is None else list(versions)
+    budget = silver.paths(lake, chosen, "project_budget")
+    targets = silver.paths(lake, chosen, "indicator_target")
+    where = silver.sha256_filter(chosen)
     if not budget or not targets:
         return pl.DataFrame()
     sql = TOTALS_DIFFER_FROM_SILVER.format(

@@ -95,7 +95,7 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
         to_load = _column(con, "SELECT source_sha256 FROM to_load")
-        _stage_parquet(con, "new_budget", silver.paths(lake, to_load, "project_budget"))
+        _stage_silver(con, "new_budget", lake, to_load, "project_budget")
         findings = [str(lake.findings(sha256)) for sha256 in to_load]
         _stage_parquet(con, "new_findings", findings, materialize=True)
         con.register("file_encoding", _encodings(lake, to_load).to_arrow())
@@ -108,8 +108,8 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         for path in steps[:2]:  # supersede, then decide the winners
             con.execute(path.read_text(encoding="utf-8"))
         arriving = _column(con, "SELECT DISTINCT source_sha256 FROM arriving")
-        _stage_parquet(con, "arriving_budget", silver.paths(lake, arriving, "project_budget"))
-        _stage_parquet(con, "silver_targets", silver.paths(lake, arriving, "indicator_target"))
+        _stage_silver(con, "arriving_budget", lake, arriving, "project_budget")
+        _stage_silver(con, "silver_targets", lake, arriving, "indicator_target")
         for path in steps[2:]:
             con.execute(path.read_text(encoding="utf-8"))
         counts = _counts(con)
@@ -143,8 +143,19 @@ TEMPLATES = {
 }
 
 
+def _stage_silver(
+    con: duckdb.DuckDBPyConnection, name: str, lake: Lake, sha256s: list[str], entity: str
+) -> None:
+    files = silver.paths(lake, sha256s, entity)
+    _stage_parquet(con, name, files, where=silver.sha256_filter(sha256s))
+
+
 def _stage_parquet(
-    con: duckdb.DuckDBPyConnection, name: str, files: list[str], materialize: bool = False
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    files: list[str],
+    materialize: bool = False,
+    where: str = "true",
 ) -> None:
     """A temp view (or table, for small data read often) over Parquet files: DuckDB reads them
     in parallel, only the columns each load step needs, with no copy through Python."""
@@ -155,7 +166,7 @@ def _stage_parquet(
     kind = "TABLE" if materialize else "VIEW"
     con.execute(
         f"CREATE OR REPLACE TEMP {kind} {name} AS "
-        f"SELECT * FROM read_parquet({parquet_list(files)}, union_by_name = true)"
+        f"SELECT * FROM read_parquet({parquet_list(files)}, union_by_name = true) WHERE {where}"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 import polars as pl
@@ -27,23 +29,33 @@ def exists(lake: Lake, sha256: str) -> bool:
     return lake.silver_done(sha256).exists()
 
 
+def batch_name(sha256s: list[str]) -> str:
+    """A batch's files are named by the set of contents they hold: deterministic, and a batch
+    redone after a crash (with other members) never overwrites a file that a marker points to."""
+    return hashlib.sha256("\n".join(sorted(sha256s)).encode()).hexdigest()
+
+
 def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSummary]:
-    """Normalize the bronze of a batch of (source_file, sha256) at once; write per file and year."""
+    """Normalize the bronze of a batch of (source_file, sha256) at once; one Parquet file per
+    entity and year for the whole batch (not per file version: small files cost more to write
+    and to read than their rows). Each version's marker lists the files that hold its rows."""
     frames = normalize(
         *(_read_bronze(lake, versions, entity) for entity in ("tables", "indicators"))
     )
-    parts = {
-        entity: getattr(frames, entity).partition_by(
-            "source_sha256", "year", as_dict=True, include_key=True
-        )
-        for entity in ENTITIES
+    name = batch_name([sha256 for _, sha256 in versions])
+    located: dict[str, dict[str, list[str]]] = {
+        sha256: {entity: [] for entity in ENTITIES} for _, sha256 in versions
     }
     years: dict[str, set[int]] = {sha256: set() for _, sha256 in versions}
-    for entity, by_key in parts.items():
-        for (sha256, year), part in by_key.items():
+    for entity in ENTITIES:
+        for (year,), part in getattr(frames, entity).partition_by("year", as_dict=True).items():
             key = int(year) if year is not None else 0
-            years[sha256].add(key)
-            write_atomic(part, lake.silver(entity, key, sha256))
+            path = lake.silver(entity, key, name)
+            write_atomic(part, path)
+            relative = str(path.relative_to(lake.silver_dir(entity)))
+            for sha256 in part["source_sha256"].unique().to_list():
+                located[sha256][entity].append(relative)
+                years[sha256].add(key)
     counts = {
         entity: dict(getattr(frames, entity).group_by("source_sha256").len().iter_rows())
         for entity in ENTITIES
@@ -51,7 +63,8 @@ def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSumma
     summaries = []
     for source_file, sha256 in versions:
         found = sorted(years[sha256])
-        touch_atomic(lake.silver_done(sha256), ",".join(str(y) for y in found))
+        marker = {"years": found, "files": located[sha256]}
+        touch_atomic(lake.silver_done(sha256), json.dumps(marker))
         summaries.append(
             SilverSummary(
                 sha256,
@@ -78,15 +91,33 @@ def _read_bronze(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl
     return frame.join(names, on="path", how="left", maintain_order="left").drop("path")
 
 
+def _marker(lake: Lake, sha256: str) -> dict:
+    return json.loads(lake.silver_done(sha256).read_text(encoding="utf-8"))
+
+
 def years_of(lake: Lake, sha256: str) -> list[int]:
-    text = lake.silver_done(sha256).read_text(encoding="utf-8")
-    return [int(y) for y in text.split(",") if y]
+    return list(_marker(lake, sha256)["years"])
+
+
+def done_versions(lake: Lake) -> list[str]:
+    """Every file version whose silver is complete (its marker is written last)."""
+    folder = lake.silver_done_dir
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
 def paths(lake: Lake, sha256s: list[str], entity: str) -> list[str]:
-    """The silver Parquet files of some file versions, for one entity."""
-    found = (lake.silver(entity, year, s) for s in sha256s for year in years_of(lake, s))
-    return [str(path) for path in found if path.exists()]
+    """The silver Parquet files that hold the rows of some file versions, for one entity. A
+    file can hold other versions too: read it through `sha256_filter`."""
+    folder = lake.silver_dir(entity)
+    found = {name for s in sha256s for name in _marker(lake, s)["files"][entity]}
+    return [str(folder / name) for name in sorted(found)]
+
+
+def sha256_filter(sha256s: list[str]) -> str:
+    """A SQL predicate keeping only the rows of these file versions."""
+    if not sha256s:
+        return "false"
+    return "source_sha256 IN (" + ", ".join(f"'{s}'" for s in sha256s) + ")"
 
 
 def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
@@ -95,9 +126,14 @@ def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
     frames = []
     for entity in ENTITIES:
         files = paths(lake, sha256s, entity)
-        frames.append(
-            pl.read_parquet(files, missing_columns="insert") if files else getattr(no_rows, entity)
+        frame = (
+            pl.scan_parquet(files, missing_columns="insert")
+            .filter(pl.col("source_sha256").is_in(sha256s))
+            .collect()
+            if files
+            else getattr(no_rows, entity)
         )
+        frames.append(frame)
     return SilverFrames(*frames)
 
 
