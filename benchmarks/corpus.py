@@ -82,6 +82,30 @@ def _money(rng: random.Random) -> Decimal:
     return Decimal(rng.randint(1, 200_000)) / 100
 
 
+def _level3_name(rng: random.Random, name: str) -> str:
+    """Level-3 names are free text in the field: the same measure named for the project or the
+    batch it belongs to, so a year holds thousands of distinct names, not a dozen."""
+    roll = rng.random()
+    if roll < 0.5:
+        return name
+    if roll < 0.8:
+        return f"{rng.choice(PROJECT_WORDS)}{name}"
+    return f"第{rng.randint(1, 60)}批{name}"
+
+
+def _target_value(rng: random.Random, unit_of_measure: str) -> str:
+    """Targets as written: whole and decimal rates, counts and amounts of every size."""
+    if unit_of_measure == "%":
+        return rng.choice((str(rng.randint(60, 100)), f"{rng.randint(600, 1000) / 10:.1f}"))
+    return rng.choice(
+        (
+            str(rng.randint(1, 100)),
+            str(rng.randint(100, 100_000)),
+            f"{rng.randint(1, 1_000_000) / 100:.2f}",
+        )
+    )
+
+
 def make_table(rng: random.Random, serial: int, year: int, unit_no: int) -> TableSpec:
     """One project table with quirks drawn at rates close to the sample's."""
     department = 100 + unit_no // 4
@@ -106,12 +130,12 @@ def make_table(rng: random.Random, serial: int, year: int, unit_no: int) -> Tabl
     for level2, weight in zip(chosen, weights, strict=True):
         level3, unit_of_measure = rng.choice(LEVEL3[level2])
         qualitative = unit_of_measure is None
-        value = "定性" if qualitative else str(rng.randint(1, 100))
+        value = "定性" if qualitative else _target_value(rng, unit_of_measure)
         indicators.append(
             Indicator(
                 LEVEL1_OF[level2],
                 level2,
-                level3,
+                _level3_name(rng, level3),
                 "定性" if qualitative else rng.choice("≥≤="),
                 value,
                 value,
@@ -205,10 +229,14 @@ def render_table(spec: TableSpec, rng: random.Random | None = None) -> str:
     return "\n".join(lines)
 
 
+GENERATOR_VERSION = 2
+
+
 @dataclass
 class CorpusManifest:
     """What the generator wrote: the parser must find exactly this."""
 
+    generator_version: int = GENERATOR_VERSION
     files: int = 0
     tables: int = 0
     indicator_rows: int = 0

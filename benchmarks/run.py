@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.corpus import generate_corpus
+from benchmarks.corpus import GENERATOR_VERSION, generate_corpus
 
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE / "corpus"
@@ -34,7 +34,7 @@ def corpus(tables: int) -> tuple[Path, dict]:
     manifest_path = folder / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
-        if manifest["tables"] == tables:
+        if manifest["tables"] == tables and manifest.get("generator_version") == GENERATOR_VERSION:
             return folder, manifest
     shutil.rmtree(folder, ignore_errors=True)
     generate_corpus(folder, tables)
@@ -99,7 +99,11 @@ def incremental(repeats: int, scratch: Path) -> dict:
     base = CORPORA / "incremental"
     landing = base / "landing"
     extra = base / "new"
-    if not (landing / "manifest.json").exists():
+    manifest_path = landing / "manifest.json"
+    current = manifest_path.exists() and (
+        json.loads(manifest_path.read_text()).get("generator_version") == GENERATOR_VERSION
+    )
+    if not current:
         shutil.rmtree(base, ignore_errors=True)
         generate_corpus(landing, 9_990, seed=7, file_tables=(10, 10), first_serial=10_000_000)
         generate_corpus(extra, 100, seed=8, file_tables=(100, 100), first_serial=20_000_000)

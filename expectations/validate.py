@@ -104,6 +104,13 @@ def _columns(spec: dict[str, Any]) -> list[str]:
     return [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
 
 
+def needed_columns(suite_name: str) -> set[str]:
+    """The columns a suite reads, plus those its findings are located and described by."""
+    specs = load_suite(suite_name)
+    pointers = {str(v) for spec in specs for k, v in spec["meta"].items() if k.endswith("_column")}
+    return {c for spec in specs for c in _columns(spec)} | pointers | set(LINEAGE)
+
+
 def validate(
     frame: pl.DataFrame,
     suite_name: str,
