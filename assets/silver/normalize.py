@@ -64,15 +64,29 @@ def mask_phone(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def _code_name(column: str, code: str, name: str) -> list[pl.Expr]:
+def per_distinct(
+    frame: pl.DataFrame, columns: str | list[str], derived: dict[str, pl.Expr]
+) -> pl.DataFrame:
+    """Derive columns from `columns` once per distinct value and join them back.
+
+    Cells repeat (a taxonomy, a few operators, units and units of money, recurring names,
+    weights, targets and amounts), and Unicode normalization and regexes cost far more per row
+    than a hash lookup.
+    """
+    keys = [columns] if isinstance(columns, str) else columns
+    values = frame.select(keys).unique().with_columns(**derived)
+    return frame.join(values, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _code_name(column: str, code: str, name: str) -> dict[str, pl.Expr]:
     parts = clean_text(pl.col(column)).str.extract_groups(r"^([0-9A-Za-z]+)\s*-\s*(.+)$")
-    return [
-        parts.struct.field("1").alias(code),
-        pl.coalesce(parts.struct.field("2"), clean_text(pl.col(column))).alias(name),
-    ]
+    return {
+        code: parts.struct.field("1"),
+        name: pl.coalesce(parts.struct.field("2"), clean_text(pl.col(column))),
+    }
 
 
-def _amount(field: str) -> list[pl.Expr]:
+def _amount(field: str) -> dict[str, pl.Expr]:
     """An amount in yuan from its cell and unit; a unit fused into the value cell counts too."""
     money = reference.money_units()
     units = "|".join(sorted(money["unit"], key=len, reverse=True))
@@ -83,25 +97,49 @@ def _amount(field: str) -> list[pl.Expr]:
         money["unit"], money["yuan_per_unit"], default=10_000, return_dtype=pl.Int64
     )
     value = as_decimal(value_text, pl.Decimal(24, 6))
-    return [
-        pl.col(field).alias(f"{field}_raw"),
-        unit.alias(f"{field}_unit_raw"),
-        (value * factor).cast(MONEY).alias(f"{field}_yuan"),
-        (pl.col(field).is_not_null() & unit.is_null()).alias(f"{field}_unit_assumed"),
-    ]
+    return {
+        f"{field}_unit_raw": unit,
+        f"{field}_yuan": (value * factor).cast(MONEY),
+        f"{field}_unit_assumed": pl.col(field).is_not_null() & unit.is_null(),
+    }
+
+
+def _function_activity() -> dict[str, pl.Expr]:
+    parts = clean_text(pl.col("function_activity")).str.extract_groups(
+        r"^([0-9A-Za-z]+)\s*-\s*(.+?)\s*/\s*([0-9A-Za-z]+)\s*-\s*(.+)$"
+    )
+    names = ("function_code", "function_name", "activity_code", "activity_name")
+    return {name: parts.struct.field(str(i)) for i, name in enumerate(names, start=1)}
 
 
 def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
     """One row per project table: codes split from names, money in exact yuan, phone masked."""
     frame = tables.with_columns(pl.col("title_line").alias("source_line"))
-    fa = clean_text(pl.col("function_activity")).str.extract_groups(
-        r"^([0-9A-Za-z]+)\s*-\s*(.+?)\s*/\s*([0-9A-Za-z]+)\s*-\s*(.+)$"
-    )
-    amounts = [expr for field in AMOUNT_FIELDS for expr in _amount(field)]
+    derived: list[tuple[str | list[str], dict[str, pl.Expr]]] = [
+        ("unit", _code_name("unit", "unit_code", "unit_name")),
+        ("department", _code_name("department", "department_code", "department_name")),
+        ("function_activity", _function_activity()),
+        ("handler_name", {"handler_name_clean": clean_text(pl.col("handler_name"))}),
+        ("execution_weight", {"weight_value": as_decimal(pl.col("execution_weight"), WEIGHT)}),
+        *[([field, f"{field}_unit"], _amount(field)) for field in AMOUNT_FIELDS],
+    ]
+    for columns, expressions in derived:
+        frame = per_distinct(frame, columns, expressions)
     line_columns = [
         c
         for c in tables.columns
         if c.endswith("_line") and c not in ("title_line", "end_line", "grid_header_line")
+    ]
+    project = _code_name("project", "project_code", "project_name")
+    amounts = [
+        column
+        for field in AMOUNT_FIELDS
+        for column in (
+            pl.col(field).alias(f"{field}_raw"),
+            f"{field}_unit_raw",
+            f"{field}_yuan",
+            f"{field}_unit_assumed",
+        )
     ]
     return frame.select(
         "source_file",
@@ -110,18 +148,20 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         "source_line",
         "end_line",
         "year",
-        *_code_name("unit", "unit_code", "unit_name"),
-        *_code_name("department", "department_code", "department_name"),
-        *_code_name("project", "project_code", "project_name"),
-        fa.struct.field("1").alias("function_code"),
-        fa.struct.field("2").alias("function_name"),
-        fa.struct.field("3").alias("activity_code"),
-        fa.struct.field("4").alias("activity_name"),
-        clean_text(pl.col("handler_name")).alias("handler_name"),
+        "unit_code",
+        "unit_name",
+        "department_code",
+        "department_name",
+        *[expr.alias(name) for name, expr in project.items()],
+        "function_code",
+        "function_name",
+        "activity_code",
+        "activity_name",
+        pl.col("handler_name_clean").alias("handler_name"),
         mask_phone(pl.col("handler_phone")).alias("handler_phone_masked"),
         *amounts,
         pl.col("execution_weight").alias("execution_weight_raw"),
-        as_decimal(pl.col("execution_weight"), WEIGHT).alias("execution_weight"),
+        pl.col("weight_value").alias("execution_weight"),
         strip_html(pl.col("annual_goal")).alias("annual_goal"),
         pl.col("annual_goal").alias("annual_goal_raw"),
         pl.col("project_inferred").fill_null(False).alias("project_inferred"),
@@ -164,6 +204,22 @@ def _level2_lookup(raw_names: pl.Series) -> pl.DataFrame:
     )
 
 
+def _level_key(column: str) -> pl.Expr:
+    """Level names compare without spaces and without a score suffix ("产出指标(50分)")."""
+    text = clean_text(pl.col(column)).str.replace_all(" ", "")
+    return text.str.replace(LEVEL_SCORE_SUFFIX, "")
+
+
+def _value_parts(column: str) -> dict[str, pl.Expr]:
+    value = as_decimal(pl.col(column), TARGET)
+    text = clean_text(pl.col(column))
+    return {
+        f"{column}_value": value,
+        f"{column}_text": pl.when(value.is_null()).then(text),
+        f"{column}_is_text": text.is_not_null() & value.is_null(),
+    }
+
+
 def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
     """One row per indicator: canonical hierarchy, operator, typed values, canonical units."""
     units = reference.measure_units()
@@ -172,41 +228,50 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         .with_columns(pl.col("raw").str.normalize("NFKC"))
         .unique("raw", keep="first", maintain_order=True)
     )
-
-    def level_key(column: str) -> pl.Expr:
-        """Level names compare without spaces and without a score suffix ("产出指标(50分)")."""
-        text = clean_text(pl.col(column)).str.replace_all(" ", "")
-        return text.str.replace(LEVEL_SCORE_SUFFIX, "")
-
     frame = indicators.join(
         budget.select("source_sha256", "table_seq", "year", "unit_code", "project_code"),
         on=("source_sha256", "table_seq"),
         how="left",
-    ).with_columns(
-        level_key("level1").alias("level1_key"),
-        level_key("level2").alias("level2_key"),
-        clean_text(pl.col("operator")).str.replace_all(" ", "").alias("operator_key"),
-        clean_text(pl.col("measure_unit")).str.replace_all(" ", "").alias("unit_key"),
+        maintain_order="left",
     )
+    derived: dict[str, dict[str, pl.Expr]] = {
+        "level1": {"level1_key": _level_key("level1")},
+        "level2": {"level2_key": _level_key("level2")},
+        "level3": {"level3_name": clean_text(pl.col("level3"))},
+        "operator": {"operator_key": clean_text(pl.col("operator")).str.replace_all(" ", "")},
+        "measure_unit": {"unit_key": clean_text(pl.col("measure_unit")).str.replace_all(" ", "")},
+        "target": _value_parts("target"),
+        "year_target": _value_parts("year_target"),
+        "weight": {"weight_value": as_decimal(pl.col("weight"), WEIGHT)},
+        "year_weight": {"year_weight_value": as_decimal(pl.col("year_weight"), WEIGHT)},
+        "remark": {"remark_text": clean_text(pl.col("remark"))},
+    }
+    for column, expressions in derived.items():
+        frame = per_distinct(frame, column, expressions)
     frame = (
-        frame.join(_level1_lookup(), left_on="level1_key", right_on="level1_name", how="left")
+        frame.join(
+            _level1_lookup(),
+            left_on="level1_key",
+            right_on="level1_name",
+            how="left",
+            maintain_order="left",
+        )
         .with_columns(
             pl.when(pl.col("level1_en").is_not_null())
             .then(pl.col("level1_key"))
             .alias("level1_name")
         )
-        .join(_level2_lookup(frame["level2_key"]), on="level2_key", how="left")
-        .join(operators.rename({"raw": "operator_key"}), on="operator_key", how="left")
-        .join(units.rename({"raw": "unit_key"}), on="unit_key", how="left")
+        .join(
+            _level2_lookup(frame["level2_key"]), on="level2_key", how="left", maintain_order="left"
+        )
+        .join(
+            operators.rename({"raw": "operator_key"}),
+            on="operator_key",
+            how="left",
+            maintain_order="left",
+        )
+        .join(units.rename({"raw": "unit_key"}), on="unit_key", how="left", maintain_order="left")
     )
-    value_columns = []
-    for column in ("target", "year_target"):
-        value = as_decimal(pl.col(column), TARGET)
-        value_columns += [
-            pl.col(column).alias(f"{column}_raw"),
-            value.alias(f"{column}_value"),
-            pl.when(value.is_null()).then(clean_text(pl.col(column))).alias(f"{column}_text"),
-        ]
     operator_class = (
         pl.when(pl.col("operator_right") == "qualitative")
         .then(pl.lit("qualitative"))
@@ -216,16 +281,10 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         .then(pl.lit("unrecognized"))
         .otherwise(pl.lit("missing"))
     )
-    texts = [clean_text(pl.col(c)) for c in ("target", "year_target")]
-    numbers = [as_decimal(pl.col(c), TARGET) for c in ("target", "year_target")]
     value_kind = (
-        pl.when(
-            pl.any_horizontal(
-                [t.is_not_null() & n.is_null() for t, n in zip(texts, numbers, strict=True)]
-            )
-        )
+        pl.when(pl.col("target_is_text") | pl.col("year_target_is_text"))
         .then(pl.lit("text"))
-        .when(pl.any_horizontal([n.is_not_null() for n in numbers]))
+        .when(pl.col("target_value").is_not_null() | pl.col("year_target_value").is_not_null())
         .then(pl.lit("number"))
         .otherwise(pl.lit("empty"))
     )
@@ -245,21 +304,25 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         pl.coalesce("level2_name", "level2_key").alias("level2_name"),
         "level2_en",
         pl.col("level2_repaired").fill_null(False),
-        clean_text(pl.col("level3")).alias("level3_name"),
+        "level3_name",
         pl.col("operator").alias("operator_raw"),
         pl.col("operator_right").alias("operator"),
         operator_class.alias("operator_class"),
-        *value_columns,
+        *[
+            pl.col(f"{column}{suffix}").alias(f"{column}{alias}")
+            for column in ("target", "year_target")
+            for suffix, alias in (("", "_raw"), ("_value", "_value"), ("_text", "_text"))
+        ],
         value_kind.alias("value_kind"),
         pl.concat_str(operator_class, value_kind, separator="/").alias("operator_value"),
         pl.col("measure_unit").alias("measure_unit_raw"),
         pl.coalesce("measure_unit_right", "unit_key").alias("measure_unit"),
         pl.col("kind").alias("measure_unit_kind"),
         pl.col("weight").alias("weight_raw"),
-        as_decimal(pl.col("weight"), WEIGHT).alias("weight"),
+        pl.col("weight_value").alias("weight"),
         pl.col("year_weight").alias("year_weight_raw"),
-        as_decimal(pl.col("year_weight"), WEIGHT).alias("year_weight"),
-        clean_text(pl.col("remark")).alias("remark"),
+        pl.col("year_weight_value").alias("year_weight"),
+        pl.col("remark_text").alias("remark"),
         "aligned",
     )
 
