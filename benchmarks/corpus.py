@@ -153,7 +153,12 @@ def make_table(rng: random.Random, serial: int, year: int, unit_no: int) -> Tabl
     if rng.random() < 0.11:
         goal = f"<p>{goal}</p> <p>目标2:提高满意度。</p>"
         quirks.append("html_goal")
-    for name, rate in (("label_less", 0.11), ("amount_without_unit", 0.11), ("shifted", 0.3)):
+    for name, rate in (
+        ("label_less", 0.11),
+        ("amount_without_unit", 0.11),
+        ("shifted", 0.3),
+        ("header_typo", 0.05),
+    ):
         if rng.random() < rate:
             quirks.append(name)
     spec = TableSpec(
@@ -184,6 +189,10 @@ def render_table(spec: TableSpec, rng: random.Random | None = None) -> str:
     pad = "\t" * (3 if "shifted" in spec.quirks else 2)
     money_unit = "" if "amount_without_unit" in spec.quirks else "万元"
     label_less = "label_less" in spec.quirks
+    # A typing slip one character away from the label (repaired, reported as W111).
+    typo = "header_typo" in spec.quirks
+    department_label = "主管部们:" if typo else "主管部门:"
+    level3_label = "三级指示" if typo else "三级指标"
 
     def amount_cells(label: str, field_name: str) -> str:
         return f"{label}\t{spec.amounts[field_name]}\t\t{money_unit}\t"
@@ -197,7 +206,7 @@ def render_table(spec: TableSpec, rng: random.Random | None = None) -> str:
         f"{pad}职能职责与活动:\t{spec.function}\t\t"
     )
     lines.append(
-        f"主管部门:\t{spec.department}\t{left('项目经办人:', spec.handler, drop_label=label_less)}"
+        f"{department_label}\t{spec.department}\t{left('项目经办人:', spec.handler, drop_label=label_less)}"
         f"{pad}{amount_cells('项目总额:', 'total')}"
     )
     lines.append(
@@ -218,7 +227,7 @@ def render_table(spec: TableSpec, rng: random.Random | None = None) -> str:
     year_weight_header = rng.choice(GRID_HEADERS)
     year_target_header = rng.choice(YEAR_TARGET_HEADERS)
     lines.append(
-        f"一级指标\t二级指标\t三级指标\t指标性质\t指标值\t{year_target_header}\t度量单位\t权重(%)\t"
+        f"一级指标\t二级指标\t{level3_label}\t指标性质\t指标值\t{year_target_header}\t度量单位\t权重(%)\t"
         f"{year_weight_header}\t备注"
     )
     for i in spec.indicators:
@@ -229,7 +238,7 @@ def render_table(spec: TableSpec, rng: random.Random | None = None) -> str:
     return "\n".join(lines)
 
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 
 @dataclass

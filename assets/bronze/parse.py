@@ -162,15 +162,19 @@ def _parse_texts(
         ],
         how="diagonal_relaxed",
     )
+    # Sorted once for the whole batch; partitioning keeps that order within each file.
     frames = {
-        "tables": _localize(tables, empty_tables()),
-        "indicators": _localize(indicators, empty_indicators()),
-        "findings": _localize(findings, pl.DataFrame(schema=FINDING_SCHEMA)),
+        "tables": _localize(tables, empty_tables()).sort("file_id", "table_seq"),
+        "indicators": _localize(indicators, empty_indicators()).sort("file_id", "source_line"),
+        "findings": _localize(findings, pl.DataFrame(schema=FINDING_SCHEMA)).sort(
+            "file_id", "source_line", "rule_id", nulls_last=True
+        ),
     }
     split = {
         name: frame.partition_by("file_id", as_dict=True, include_key=False)
         for name, frame in frames.items()
     }
+    nothing = {name: frame.clear().drop("file_id") for name, frame in frames.items()}
     results: dict[int, ParsedFile] = {}
     for file_id, line_count, has_table in per_file.iter_rows():
         if not has_table:
@@ -180,16 +184,13 @@ def _parse_texts(
                 encodings[file_id],
             )
             continue
-        parts = {
-            name: split[name].get((file_id,), frames[name].clear().drop("file_id"))
-            for name in frames
-        }
+        parts = {name: split[name].get((file_id,), nothing[name]) for name in frames}
         results[file_id] = ParsedFile(
             encodings[file_id],
             line_count,
-            parts["tables"].sort("table_seq"),
-            parts["indicators"].sort("source_line"),
-            parts["findings"].sort("source_line", "rule_id", nulls_last=True),
+            parts["tables"],
+            parts["indicators"],
+            parts["findings"],
         )
     return results
 
@@ -280,14 +281,17 @@ def _cells(lines: pl.DataFrame, zone: str) -> pl.DataFrame:
         .with_columns(pl.col("cell").str.strip_chars())
         .filter(pl.col("cell") != "")
     )
-    # Labels are short: only short cells are normalized and looked up (goals can be long).
-    short = pl.col("cell").str.len_chars() <= LABEL_MAX_CHARS
-    head = pl.col("cell").str.slice(0, LABEL_MAX_CHARS + 1)
-    return exploded.with_columns(pl.when(short).then(label_key(head)).alias("key"))
+    # Labels are short: only short cells are normalized and looked up (goals can be long),
+    # and each distinct one once (labels, units and padding repeat in every table).
+    short = exploded.select(
+        pl.col("cell").filter(pl.col("cell").str.len_chars() <= LABEL_MAX_CHARS).unique()
+    )
+    keys = short.with_columns(label_key(pl.col("cell")).alias("key"))
+    return exploded.join(keys, on="cell", how="left", maintain_order="left")
 
 
 def _within_line(expr: pl.Expr, offset: int) -> pl.Expr:
-    """`expr` of the cell `offset` places further on the same line (null past the line's end).
+    """`expr` of the cell `offset` places further (negative: earlier) on the same line, or null.
 
     Cells are sorted by line and line numbers are unique in a file, so a plain shift compared
     with the line number replaces a costly grouped window.
@@ -345,7 +349,7 @@ def _with_repairs(
     mapped = repairs.join(labels, left_on="repaired", right_on="label").rename(
         {c: f"repaired_{c}" for c in labels.columns if c != "label"}
     )
-    cells = cells.join(mapped, on="key", how="left")
+    cells = cells.join(mapped, on="key", how="left", maintain_order="left")
     fixed = pl.col(target).is_null() & pl.col(f"repaired_{target}").is_not_null()
     findings = _repair_findings(cells.filter(fixed), REPAIRED_WHERE[target])
     others = [c for c in labels.columns if c != "label"]
@@ -374,7 +378,7 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
         .cast(pl.Int32)
         .alias("rank")
-    ).join(labels, left_on="key", right_on="label", how="left")
+    ).join(labels, left_on="key", right_on="label", how="left", maintain_order="left")
     cells, repaired = _with_repairs(cells, labels, "field", pl.col("cell").str.contains("[:：]$"))
     # "label:value" in one cell ("项目总额:12.00万元"): looked for only among the few cells that
     # are no label themselves but hold a colon, since only their short prefix can be a label.
@@ -399,13 +403,12 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
     )
     cells = (
-        cells.join(inline, on="index", how="left")
+        cells.join(inline, on="index", how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("field", "inline_field").alias("field"),
             pl.coalesce("kind", "inline_kind").alias("kind"),
         )
         .drop("inline_field", "inline_kind", "index")
-        .sort("table_seq", "line", "rank")
     )
     is_label = pl.col("field").is_not_null()
     cells = cells.with_columns(
@@ -416,37 +419,34 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         _within_line(is_label, 2).fill_null(True).alias("next2_label"),
     )
     inline = pl.col("inline_value").is_not_null()
-    value_from_next = ~inline & ~pl.col("next1_label")
-    unit_rank_offset = pl.when(inline).then(1).otherwise(2)
+    value_from_next = pl.col("is_label") & ~inline & ~pl.col("next1_label")
     unit_candidate = (
         pl.when(inline & ~pl.col("next1_label"))
         .then(pl.col("next1"))
         .when(value_from_next & ~pl.col("next2_label"))
         .then(pl.col("next2"))
     )
-    labelled = cells.filter("is_label").with_columns(
+    cells = cells.with_columns(
         pl.when(inline)
         .then(pl.col("inline_value"))
         .when(value_from_next)
         .then(pl.col("next1"))
         .alias("value"),
-        pl.when((pl.col("kind") == "amount") & unit_candidate.is_in(money))
+        pl.when(pl.col("is_label") & (pl.col("kind") == "amount") & unit_candidate.is_in(money))
         .then(unit_candidate)
         .alias("unit"),
+        value_from_next.alias("takes_next"),
     )
-    consumed = pl.concat(
-        [
-            labelled.filter(value_from_next).select(
-                "table_seq", "line", (pl.col("rank") + 1).alias("rank")
-            ),
-            labelled.filter(pl.col("unit").is_not_null()).select(
-                "table_seq", "line", (pl.col("rank") + unit_rank_offset).alias("rank")
-            ),
-        ]
+    # A cell is consumed when the label before it on its line took it as its value, or as its
+    # unit (one cell after an inline value, two after a value of its own).
+    unit_offset = pl.when(pl.col("unit").is_not_null()).then(pl.when(inline).then(1).otherwise(2))
+    consumed = (
+        _within_line(pl.col("takes_next"), -1).fill_null(False)
+        | (_within_line(unit_offset, -1) == 1).fill_null(False)
+        | (_within_line(unit_offset, -2) == 2).fill_null(False)
     )
-    orphans = cells.filter(~pl.col("is_label")).join(
-        consumed, on=("table_seq", "line", "rank"), how="anti"
-    )
+    orphans = cells.filter(~pl.col("is_label") & ~consumed)
+    labelled = cells.filter("is_label")
     found = (
         labelled.select(
             "table_seq",
