@@ -94,7 +94,7 @@ def _checkpoint(context: Any, suite_name: str, with_docs: bool) -> Any:
             name=name,
             validation_definitions=[definition],
             actions=actions,
-            result_format={"result_format": "COMPLETE"},
+            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
         )
     )
 

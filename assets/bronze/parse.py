@@ -379,7 +379,12 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .cast(pl.Int32)
         .alias("rank")
     ).join(labels, left_on="key", right_on="label", how="left", maintain_order="left")
-    cells, repaired = _with_repairs(cells, labels, "field", pl.col("cell").str.contains("[:：]$"))
+    cells, repaired = _with_repairs(
+        cells,
+        labels,
+        "field",
+        pl.col("cell").str.ends_with(":") | pl.col("cell").str.ends_with("："),
+    )
     # "label:value" in one cell ("项目总额:12.00万元"): looked for only among the few cells that
     # are no label themselves but hold a colon, since only their short prefix can be a label.
     prefix = (
