@@ -65,8 +65,16 @@ class Lake:
         """Silver is written per normalizing batch (named by the contents it holds) and year."""
         return self.silver_dir(entity) / f"year={year}" / f"{batch}.parquet"
 
-    def findings(self, sha256: str) -> Path:
-        return self.root / "quality" / "findings" / f"{sha256}.parquet"
+    def findings_dir(self) -> Path:
+        return self.root / "quality" / "findings"
+
+    def findings(self, batch: str) -> Path:
+        """Findings are written per assessed batch, like silver."""
+        return self.findings_dir() / f"{batch}.parquet"
+
+    def findings_done(self, sha256: str) -> Path:
+        """Marker naming the findings file that holds a version's findings (written last)."""
+        return self.root / "quality" / "_done" / sha256
 
     @property
     def silver_done_dir(self) -> Path:

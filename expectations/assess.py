@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.parquet_io import write_atomic
+from assets.parquet_io import touch_atomic, write_atomic
 from assets.settings import Lake
 from assets.silver import store as silver
 from expectations.catalogue import conform, empty_findings
@@ -52,16 +52,28 @@ def assess(
             table_findings(frames.project_budget, frames.indicator_target),
         ]
     ).sort("source_sha256", "source_line", "rule_id", nulls_last=True)
-    by_version = findings.partition_by("source_sha256", as_dict=True)
+    # One file for the batch (many small files cost more to write and read than their rows);
+    # each version's marker, written last, names it.
+    path = lake.findings(silver.batch_name(list(versions)))
+    write_atomic(findings, path)
     for sha256 in versions:
-        write_atomic(by_version.get((sha256,), findings.clear()), lake.findings(sha256))
+        touch_atomic(lake.findings_done(sha256), path.name)
     return findings, suite_results
 
 
 def exists(lake: Lake, sha256: str) -> bool:
-    return lake.findings(sha256).exists()
+    return lake.findings_done(sha256).exists()
+
+
+def paths(lake: Lake, sha256s: list[str]) -> list[str]:
+    """The findings files that hold some versions' findings (read them through a filter on
+    `source_sha256`: a file holds its whole batch)."""
+    names = {lake.findings_done(s).read_text(encoding="utf-8") for s in sha256s}
+    return [str(lake.findings_dir() / name) for name in sorted(names)]
 
 
 def read(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
-    parts = [pl.read_parquet(lake.findings(s)) for s in sha256s if lake.findings(s).exists()]
-    return pl.concat(parts) if parts else empty_findings()
+    done = [s for s in sha256s if exists(lake, s)]
+    if not done:
+        return empty_findings()
+    return pl.scan_parquet(paths(lake, done)).filter(pl.col("source_sha256").is_in(done)).collect()

@@ -21,6 +21,7 @@ import polars as pl
 from assets.bronze import store as bronze
 from assets.settings import Lake
 from assets.silver import store as silver
+from expectations import assess
 from expectations.catalogue import empty_findings
 from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, sql_files
 
@@ -96,8 +97,13 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
         to_load = _column(con, "SELECT source_sha256 FROM to_load")
         _stage_silver(con, "new_budget", lake, to_load, "project_budget")
-        findings = [str(lake.findings(sha256)) for sha256 in to_load]
-        _stage_parquet(con, "new_findings", findings, materialize=True)
+        _stage_parquet(
+            con,
+            "new_findings",
+            assess.paths(lake, to_load),
+            materialize=True,
+            where=silver.sha256_filter(to_load),
+        )
         con.register("file_encoding", _encodings(lake, to_load).to_arrow())
         ingested_at = datetime.now(UTC).replace(tzinfo=None)
         con.execute(
