@@ -227,14 +227,14 @@ def _classify_lines(texts: list[str], file_ids: list[int]) -> pl.DataFrame:
         for label in reference.grid_columns().filter(pl.col("column") == "level1")["label"]
     )
     frame = (
-        pl.DataFrame(
+        pl.LazyFrame(
             {"file_id": file_ids, "text": texts}, schema={"file_id": pl.Int64, "text": pl.String}
         )
         .with_columns(pl.col("text").str.split("\n"))
-        .explode("text")
         .with_columns(
-            (pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("file_id")).alias("number")
+            pl.int_ranges(1, pl.col("text").list.len() + 1, dtype=pl.Int64).alias("number")
         )
+        .explode("text", "number")
     )
     frame = frame.with_columns(
         (pl.col("file_id") * LINE_KEY + pl.col("number")).alias("line"),
@@ -268,18 +268,21 @@ def _classify_lines(texts: list[str], file_ids: list[int]) -> pl.DataFrame:
         .then(pl.lit("grid_header"))
         .otherwise(pl.lit("grid"))
     )
-    return frame.with_columns(zone.alias("zone")).drop("number", "number_of_table")
+    return frame.with_columns(zone.alias("zone")).drop("number", "number_of_table").collect()
 
 
 def _cells(lines: pl.DataFrame, zone: str) -> pl.DataFrame:
     """The non-empty cells of one zone, one row per cell, with position and normalized key."""
     exploded = (
-        lines.filter(pl.col("zone") == zone)
+        lines.lazy()
+        .filter(pl.col("zone") == zone)
         .select("table_seq", "line", pl.col("text").str.split("\t").alias("cell"))
         .with_columns(pl.int_ranges(pl.col("cell").list.len(), dtype=pl.Int32).alias("pos"))
         .explode("cell", "pos")
+        .filter(pl.col("cell") != "")  # most padding cells are empty: drop them before stripping
         .with_columns(pl.col("cell").str.strip_chars())
         .filter(pl.col("cell") != "")
+        .collect()
     )
     # Labels are short: only short cells are normalized and looked up (goals can be long),
     # and each distinct one once (labels, units and padding repeat in every table).

@@ -53,9 +53,9 @@ def build_batch(
             kept.append((source_file, sha256))
     summaries = []
     for (source_file, sha256), parsed in zip(kept, parse_files(blobs), strict=True):
-        write_atomic(parsed.tables, lake.bronze("tables", sha256))
-        write_atomic(parsed.indicators, lake.bronze("indicators", sha256))
-        write_atomic(parsed.findings, lake.bronze("findings", sha256))
+        # Bronze is only ever read whole (by the normalizer and the assessment): no statistics.
+        for entity in ENTITIES:
+            write_atomic(getattr(parsed, entity), lake.bronze(entity, sha256), statistics=False)
         summary = BronzeSummary(
             sha256,
             source_file,
