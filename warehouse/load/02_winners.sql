@@ -5,16 +5,22 @@
 -- This run's tables enter the table register, with their gate: an error finding on the table,
 -- or on the whole file, keeps it out of the facts.
 INSERT INTO dq_table
+WITH table_errors AS (
+    SELECT DISTINCT source_sha256, table_seq FROM new_findings
+    WHERE severity = 'error' AND table_seq IS NOT NULL
+),
+file_errors AS (
+    SELECT DISTINCT source_sha256 FROM new_findings
+    WHERE severity = 'error' AND table_seq IS NULL
+)
 SELECT
     v.source_file, b.source_sha256, b.table_seq, b.source_line, b.year, b.project_code,
     v.delivered_at,
-    EXISTS (
-        SELECT 1 FROM new_findings AS q
-        WHERE q.source_sha256 = b.source_sha256 AND q.severity = 'error'
-          AND (q.table_seq = b.table_seq OR q.table_seq IS NULL)
-    )
+    t.source_sha256 IS NOT NULL OR f.source_sha256 IS NOT NULL
 FROM new_budget AS b
-JOIN to_load AS v USING (source_sha256);
+JOIN to_load AS v USING (source_sha256)
+LEFT JOIN table_errors AS t ON t.source_sha256 = b.source_sha256 AND t.table_seq = b.table_seq
+LEFT JOIN file_errors AS f ON f.source_sha256 = b.source_sha256;
 
 CREATE OR REPLACE TEMP TABLE touched AS
 SELECT DISTINCT project_code, year FROM new_budget
