@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test dev bench lint format clean
+.PHONY: install run test dev bench profile lint format clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,6 +32,10 @@ dev: install
 
 bench: install
 	$(VENV)/bin/python -m benchmarks.run
+
+STAGE ?= parse
+profile: install
+	$(VENV)/bin/python -m benchmarks.profile $(STAGE)
 
 lint: install
 	$(VENV)/bin/ruff check .
