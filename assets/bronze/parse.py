@@ -349,16 +349,21 @@ def _with_repairs(
     if repairs.height == 0:
         empty = cells.clear().with_columns(pl.lit("", dtype=pl.String).alias("repaired"))
         return cells, _repair_findings(empty, REPAIRED_WHERE[target])
-    mapped = repairs.join(labels, left_on="repaired", right_on="label").rename(
-        {c: f"repaired_{c}" for c in labels.columns if c != "label"}
+    mapped = repairs.join(labels, left_on="repaired", right_on="label")
+
+    def repaired(column: str) -> pl.Expr:
+        return pl.col("key").replace_strict(mapped["key"], mapped[column], default=None)
+
+    # A handful of keys: looked up by value, never joined against every cell.
+    fixed = pl.col(target).is_null() & pl.col("key").is_in(mapped["key"].implode())
+    findings = _repair_findings(
+        cells.filter(fixed).with_columns(repaired("repaired").alias("repaired")),
+        REPAIRED_WHERE[target],
     )
-    cells = cells.join(mapped, on="key", how="left", maintain_order="left")
-    fixed = pl.col(target).is_null() & pl.col(f"repaired_{target}").is_not_null()
-    findings = _repair_findings(cells.filter(fixed), REPAIRED_WHERE[target])
     others = [c for c in labels.columns if c != "label"]
     cells = cells.with_columns(
-        [pl.when(fixed).then(pl.col(f"repaired_{c}")).otherwise(pl.col(c)).alias(c) for c in others]
-    ).drop("repaired", *[f"repaired_{c}" for c in others])
+        [pl.when(fixed).then(repaired(c)).otherwise(pl.col(c)).alias(c) for c in others]
+    )
     return cells, findings
 
 
@@ -372,16 +377,12 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """
     labels = reference.header_labels()
     money = reference.money_units()["unit"].to_list()
-    cells = _cells(lines, "header").with_row_index("index")
-    first_of_line = pl.col("line") != pl.col("line").shift(1)
-    cells = cells.with_columns(
-        (
-            pl.col("index")
-            - pl.when(first_of_line.fill_null(True)).then(pl.col("index")).forward_fill()
-        )
-        .cast(pl.Int32)
-        .alias("rank")
-    ).join(labels, left_on="key", right_on="label", how="left", maintain_order="left")
+    # `index` names a cell within the batch (cells stay in line order throughout).
+    cells = (
+        _cells(lines, "header")
+        .with_row_index("index")
+        .join(labels, left_on="key", right_on="label", how="left", maintain_order="left")
+    )
     cells, repaired = _with_repairs(
         cells,
         labels,
@@ -416,7 +417,7 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             pl.coalesce("field", "inline_field").alias("field"),
             pl.coalesce("kind", "inline_kind").alias("kind"),
         )
-        .drop("inline_field", "inline_kind", "index")
+        .drop("inline_field", "inline_kind")
     )
     is_label = pl.col("field").is_not_null()
     cells = cells.with_columns(
@@ -477,7 +478,7 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 pl.lit(None, dtype=pl.String).alias("unit"),
                 "line",
                 pl.lit(True).alias("inferred"),
-                "rank",
+                "index",
             )
         )
     inferred = (
@@ -486,10 +487,8 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .unique(("table_seq", "field"), keep="first", maintain_order=True)
     )
     # One orphan fills one field: the first shape that claims it wins.
-    inferred = inferred.unique(("table_seq", "line", "rank"), keep="first", maintain_order=True)
-    ignored = orphans.join(
-        inferred.select("table_seq", "line", "rank"), on=("table_seq", "line", "rank"), how="anti"
-    )
+    inferred = inferred.unique("index", keep="first", maintain_order=True)
+    ignored = orphans.join(inferred.select("index"), on="index", how="anti")
     findings = ignored.select(
         "table_seq",
         pl.col("line").alias("source_line"),
@@ -498,7 +497,7 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("cell").alias("value"),
         pl.lit("header cell matches no label and no known shape; ignored").alias("message"),
     )
-    values = pl.concat([found, inferred.drop("rank")])
+    values = pl.concat([found, inferred.drop("index")])
     return values, pl.concat([findings, repaired])
 
 
