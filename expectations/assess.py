@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.bronze import store as bronze
 from assets.parquet_io import touch_atomic, write_atomic
 from assets.settings import Lake
 from assets.silver import store as silver
@@ -21,16 +22,12 @@ from expectations.validate import SuiteResult, validate
 def parser_findings(lake: Lake, versions: dict[str, str], budget: pl.DataFrame) -> pl.DataFrame:
     """Bronze findings with the lineage of their table (year, project) and file."""
     lineage = budget.select("source_sha256", "table_seq", "year", "project_code")
-    files = [str(lake.bronze("findings", sha256)) for sha256 in versions]
-    if not files:
+    if not versions:
         return empty_findings()
-    found = pl.read_parquet(files, include_file_paths="path")
-    names = pl.DataFrame(
-        {"path": files, "source_sha256": list(versions), "source_file": list(versions.values())}
+    found = bronze.read_entity(
+        lake, [(name, sha256) for sha256, name in versions.items()], "findings"
     )
-    return conform(
-        found.join(names, on="path").join(lineage, on=("source_sha256", "table_seq"), how="left")
-    )
+    return conform(found.join(lineage, on=("source_sha256", "table_seq"), how="left"))
 
 
 def assess(

@@ -551,3 +551,31 @@ def test_a_superseded_winner_falls_back_to_the_earlier_delivery(
     assert workspace.sql(
         "SELECT source_file, source_line, project_code FROM dq_issue WHERE rule_id = 'W108'"
     ) == [(SAMPLE_NAME, 3, "54010024T000001414726")]
+
+
+def test_lake_layout_bronze_per_content_silver_per_batch(loaded_sample: Workspace):
+    """Bronze: one set of files per content hash, every row stamped with its lineage. Silver:
+    per batch and year, found through each content's marker."""
+    import polars as pl
+
+    from assets.bronze import store as bronze
+    from assets.silver import store as silver
+
+    lake = loaded_sample.settings.lake
+    sha256 = hashlib.sha256((loaded_sample.landing / SAMPLE_NAME).read_bytes()).hexdigest()
+    tables = pl.read_parquet(lake.bronze("tables", sha256))
+    assert tables.height == 9
+    assert tables.select("source_sha256", "source_file").unique().rows() == [(sha256, SAMPLE_NAME)]
+    assert pl.read_parquet(lake.bronze("indicators", sha256))[
+        "source_sha256"
+    ].unique().to_list() == [sha256]
+    assert silver.done_versions(lake) == [sha256]
+    assert silver.years_of(lake, sha256) == [2024]
+    batch = silver.batch_name([sha256])
+    assert silver.paths(lake, [sha256], "indicator_target") == [
+        str(lake.silver("indicator_target", 2024, batch))
+    ]
+    frames = silver.read(lake, [sha256])
+    assert (frames.project_budget.height, frames.indicator_target.height) == (9, 75)
+    assert silver.read(lake, []).indicator_target.height == 0
+    assert bronze.read(lake, sha256).tables.columns == tables.drop(bronze.LINEAGE).columns

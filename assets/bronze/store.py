@@ -53,9 +53,11 @@ def build_batch(
             kept.append((source_file, sha256))
     summaries = []
     for (source_file, sha256), parsed in zip(kept, parse_files(blobs), strict=True):
+        lineage = [pl.lit(sha256).alias("source_sha256"), pl.lit(source_file).alias("source_file")]
         # Bronze is only ever read whole (by the normalizer and the assessment): no statistics.
         for entity in ENTITIES:
-            write_atomic(getattr(parsed, entity), lake.bronze(entity, sha256), statistics=False)
+            frame = getattr(parsed, entity).select(*lineage, pl.all())
+            write_atomic(frame, lake.bronze(entity, sha256), statistics=False)
         summary = BronzeSummary(
             sha256,
             source_file,
@@ -70,9 +72,34 @@ def build_batch(
     return summaries
 
 
+LINEAGE = ("source_sha256", "source_file")
+
+
+def read_entity(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFrame:
+    """One bronze entity of many (source_file, sha256) versions in one read, each row stamped
+    with the name its content is known by now (the first delivery may since have gone)."""
+    files = [str(lake.bronze(entity, sha256)) for _, sha256 in versions]
+    names = pl.DataFrame(
+        {
+            "path": files,
+            "source_file": [source_file for source_file, _ in versions],
+            "source_sha256": [sha256 for _, sha256 in versions],
+        }
+    )
+    frame = pl.read_parquet(files, include_file_paths="path", missing_columns="insert")
+    return (
+        frame.drop(LINEAGE, strict=False)
+        .join(names, on="path", how="left", maintain_order="left")
+        .drop("path")
+    )
+
+
 def read(lake: Lake, sha256: str) -> ParsedFile:
     meta = json.loads(meta_path(lake, sha256).read_text(encoding="utf-8"))
-    frames = {entity: pl.read_parquet(lake.bronze(entity, sha256)) for entity in ENTITIES}
+    frames = {
+        entity: pl.read_parquet(lake.bronze(entity, sha256)).drop(LINEAGE, strict=False)
+        for entity in ENTITIES
+    }
     return ParsedFile(
         meta["encoding"], meta["lines"], frames["tables"], frames["indicators"], frames["findings"]
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from assets.bronze import store as bronze
 from assets.bronze.parse import empty_indicators, empty_tables
 from assets.parquet_io import touch_atomic, write_atomic
 from assets.settings import Lake
@@ -39,9 +40,7 @@ def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSumma
     """Normalize the bronze of a batch of (source_file, sha256) at once; one Parquet file per
     entity and year for the whole batch (not per file version: small files cost more to write
     and to read than their rows). Each version's marker lists the files that hold its rows."""
-    frames = normalize(
-        *(_read_bronze(lake, versions, entity) for entity in ("tables", "indicators"))
-    )
+    frames = normalize(*(bronze.read_entity(lake, versions, e) for e in ("tables", "indicators")))
     name = batch_name([sha256 for _, sha256 in versions])
     located: dict[str, dict[str, list[str]]] = {
         sha256: {entity: [] for entity in ENTITIES} for _, sha256 in versions
@@ -77,20 +76,6 @@ def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSumma
     return summaries
 
 
-def _read_bronze(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFrame:
-    """One bronze entity of many file versions in one read, with each row's file and hash."""
-    files = [str(lake.bronze(entity, sha256)) for _, sha256 in versions]
-    names = pl.DataFrame(
-        {
-            "path": files,
-            "source_file": [source_file for source_file, _ in versions],
-            "source_sha256": [sha256 for _, sha256 in versions],
-        }
-    )
-    frame = pl.read_parquet(files, include_file_paths="path")
-    return frame.join(names, on="path", how="left", maintain_order="left").drop("path")
-
-
 def _marker(lake: Lake, sha256: str) -> dict:
     return json.loads(lake.silver_done(sha256).read_text(encoding="utf-8"))
 
@@ -102,7 +87,10 @@ def years_of(lake: Lake, sha256: str) -> list[int]:
 def done_versions(lake: Lake) -> list[str]:
     """Every file version whose silver is complete (its marker is written last)."""
     folder = lake.silver_done_dir
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    if not folder.exists():
+        return []
+    # Temporary files of an interrupted write start with a dot: not markers.
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
 def paths(lake: Lake, sha256s: list[str], entity: str) -> list[str]:
