@@ -106,6 +106,45 @@ def _target_value(rng: random.Random, unit_of_measure: str) -> str:
     )
 
 
+GOAL_PURPOSES = (
+    "提高退休干部幸福感",
+    "开展党建活动, 购买党建用品, 提高党员党性意识",
+    "树立民族团结进步模范区创建宣传阵地",
+    "保障单位正常运转, 完成年度重点工作任务",
+    "做好节日期间走访慰问工作",
+)
+GOAL_SENTENCES = (
+    "慰问对象{n}人, 慰问发放精准规范, 慰问及时发放, 人均慰问标准{m}元",
+    "开展{word}相关活动不少于{k}次, 活动参与率达到{p}%",
+    "树立大型广告牌{k}处，打造民族团结进步模范单位{n}个、示范商超和商圈{k}处、示范街区{k}处",
+    "组织模范区创建轮训{k}次, 组织区外参观团{k}次, 创建成效显著",
+    "提高实施对象的获得感和幸福感, 促进民族团结和社会和谐稳定",
+    "服务对象满意度达到{p}%以上",
+    "项目资金按计划及时拨付, 预算执行率达到{p}%",
+)
+
+
+def _goal(rng: random.Random, total: Decimal) -> str:
+    """An annual goal as the field writes it: the approving document, the money, the purpose,
+    then two to four numbered targets (the sample's goals run 40–250 characters)."""
+    word = rng.choice(PROJECT_WORDS)
+    targets = " ".join(
+        f"目标{i}: "
+        + rng.choice(GOAL_SENTENCES).format(
+            n=rng.randint(1, 500),
+            m=rng.randint(100, 5000),
+            k=rng.randint(1, 20),
+            p=rng.randint(80, 100),
+            word=word,
+        )
+        for i in range(1, rng.randint(3, 5))
+    )
+    document = f"拉财字【{rng.randint(2018, 2025)}】{rng.randint(1, 300)}号"
+    return (
+        f"{document}, 申请市级资金{total}万元, 用于{word}, {rng.choice(GOAL_PURPOSES)}。 {targets}"
+    )
+
+
 def make_table(rng: random.Random, serial: int, year: int, unit_no: int) -> TableSpec:
     """One project table with quirks drawn at rates close to the sample's."""
     department = 100 + unit_no // 4
@@ -124,8 +163,13 @@ def make_table(rng: random.Random, serial: int, year: int, unit_no: int) -> Tabl
         amounts["bank_loan"] = None
         quirks.append("no_bank_loan_line")
     indicators = []
-    chosen = rng.sample(list(LEVEL3), k=rng.randint(5, 8))
-    weights = [90 // len(chosen)] * len(chosen)
+    # 6–11 indicator rows, as in the sample: every level 2 at most once, then a second measure
+    # under some of them, grouped the way the exporter lists them.
+    count = rng.randint(6, 11)
+    chosen = rng.sample(list(LEVEL3), k=min(count, len(LEVEL3)))
+    chosen += rng.choices(chosen, k=count - len(chosen))
+    chosen.sort(key=list(LEVEL3).index)
+    weights = [90 // count] * count
     weights[0] += 90 - sum(weights)
     for level2, weight in zip(chosen, weights, strict=True):
         level3, unit_of_measure = rng.choice(LEVEL3[level2])
@@ -149,7 +193,7 @@ def make_table(rng: random.Random, serial: int, year: int, unit_no: int) -> Tabl
             if indicator.level2 == "服务对象满意度指标":
                 indicator.level2 = "服务对象满意度指"
         quirks.append("truncated_level2")
-    goal = f"申请市级资金{total}万元, 用于{rng.choice(PROJECT_WORDS)}。 目标1: 完成年度任务。"
+    goal = _goal(rng, total)
     if rng.random() < 0.11:
         goal = f"<p>{goal}</p> <p>目标2:提高满意度。</p>"
         quirks.append("html_goal")
@@ -238,7 +282,7 @@ def render_table(spec: TableSpec, rng: random.Random | None = None) -> str:
     return "\n".join(lines)
 
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 
 @dataclass
