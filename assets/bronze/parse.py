@@ -227,9 +227,10 @@ def _classify_lines(texts: list[str], file_ids: list[int]) -> pl.DataFrame:
         for label in reference.grid_columns().filter(pl.col("column") == "level1")["label"]
     )
     frame = (
-        pl.LazyFrame(
-            {"file_id": file_ids, "text": texts}, schema={"file_id": pl.Int64, "text": pl.String}
+        pl.DataFrame(
+            [pl.Series("file_id", file_ids, dtype=pl.Int64), pl.Series("text", texts, pl.String)]
         )
+        .lazy()
         .with_columns(pl.col("text").str.split("\n"))
         .with_columns(
             pl.int_ranges(1, pl.col("text").list.len() + 1, dtype=pl.Int64).alias("number")
