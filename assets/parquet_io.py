@@ -1,12 +1,22 @@
-"""Atomic Parquet writes: a reader never sees half a file, a killed run leaves no torn file."""
+"""Parquet in the lake: atomic writes, and exact reads of files shared by many file versions.
+
+Silver and findings are written per batch of file versions; each version's marker names the
+files that hold its rows. Readers take from each file only the versions whose marker names that
+file: a batch interrupted between two marker writes and redone with other members leaves stale
+rows in its first file, and those must never be read twice.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import polars as pl
+
+Sources = dict[str, list[str]]
+"""Parquet file → the file versions (sha256) to read from it."""
 
 
 def write_atomic(frame: pl.DataFrame, path: Path, statistics: bool = True) -> None:
@@ -23,3 +33,37 @@ def touch_atomic(path: Path, text: str = "") -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+
+
+def sources(pairs: Iterable[tuple[str, str]]) -> Sources:
+    """(file, sha256) pairs grouped by file, in a stable order."""
+    grouped: Sources = {}
+    for path, sha256 in sorted(set(pairs)):
+        grouped.setdefault(path, []).append(sha256)
+    return grouped
+
+
+def read_sources(found: Sources) -> pl.DataFrame | None:
+    """The rows of each file that belong to the versions it is listed for (None: no file)."""
+    if not found:
+        return None
+    parts = [
+        pl.scan_parquet(path).filter(pl.col("source_sha256").is_in(sha256s))
+        for path, sha256s in found.items()
+    ]
+    return pl.concat(parts, how="diagonal_relaxed").collect()
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def select_sql(found: Sources) -> str:
+    """The same rows as `read_sources`, as one DuckDB SELECT (None of them: no rows)."""
+    if not found:
+        return "SELECT NULL AS source_sha256 WHERE false"
+    return " UNION ALL BY NAME ".join(
+        f"SELECT * FROM read_parquet({_quoted(path)}) "
+        f"WHERE source_sha256 IN ({', '.join(_quoted(s) for s in sha256s)})"
+        for path, sha256s in found.items()
+    )

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import polars as pl
 
+from assets import parquet_io
 from assets.bronze import store as bronze
-from assets.parquet_io import touch_atomic, write_atomic
+from assets.parquet_io import Sources, touch_atomic, write_atomic
 from assets.settings import Lake
 from assets.silver import store as silver
 from expectations.catalogue import conform, empty_findings
@@ -62,15 +63,15 @@ def exists(lake: Lake, sha256: str) -> bool:
     return lake.findings_done(sha256).exists()
 
 
-def paths(lake: Lake, sha256s: list[str]) -> list[str]:
-    """The findings files that hold some versions' findings (read them through a filter on
-    `source_sha256`: a file holds its whole batch)."""
-    names = {lake.findings_done(s).read_text(encoding="utf-8") for s in sha256s}
-    return [str(lake.findings_dir() / name) for name in sorted(names)]
+def sources(lake: Lake, sha256s: list[str]) -> Sources:
+    """The findings files holding some versions' findings, each with the versions to read."""
+    return parquet_io.sources(
+        (str(lake.findings_dir() / lake.findings_done(s).read_text(encoding="utf-8")), s)
+        for s in sha256s
+    )
 
 
 def read(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
     done = [s for s in sha256s if exists(lake, s)]
-    if not done:
-        return empty_findings()
-    return pl.scan_parquet(paths(lake, done)).filter(pl.col("source_sha256").is_in(done)).collect()
+    found = parquet_io.read_sources(sources(lake, done))
+    return empty_findings() if found is None else found

@@ -572,10 +572,55 @@ def test_lake_layout_bronze_per_content_silver_per_batch(loaded_sample: Workspac
     assert silver.done_versions(lake) == [sha256]
     assert silver.years_of(lake, sha256) == [2024]
     batch = silver.batch_name([sha256])
-    assert silver.paths(lake, [sha256], "indicator_target") == [
-        str(lake.silver("indicator_target", 2024, batch))
-    ]
+    assert silver.sources(lake, [sha256], "indicator_target") == {
+        str(lake.silver("indicator_target", 2024, batch)): [sha256]
+    }
     frames = silver.read(lake, [sha256])
     assert (frames.project_budget.height, frames.indicator_target.height) == (9, 75)
     assert silver.read(lake, []).indicator_target.height == 0
     assert bronze.read(lake, sha256).tables.columns == tables.drop(bronze.LINEAGE).columns
+
+
+def test_a_batch_interrupted_between_its_markers_is_never_read_twice(tmp_path: Path):
+    """A batch's files hold every member; a crash after some members' markers are written
+    leaves the others to be redone in a batch of their own. Their rows, now in two files, must
+    be read from the file their marker names only."""
+    from assets import ingest
+    from assets.settings import Settings
+    from assets.silver import store as silver
+    from benchmarks.corpus import generate_corpus
+
+    manifest = generate_corpus(tmp_path / "landing", 120, seed=5, file_tables=(60, 60))
+    settings = Settings(tmp_path / "landing", tmp_path / "data")
+    lake = settings.lake
+    inventory = ingest.scan_landing(settings)
+    ingest.build_bronze(settings, inventory)
+    ingest.build_silver(settings, inventory)
+    ingest.assess_new(settings, inventory, docs=False)
+    first, second = sorted(silver.done_versions(lake))
+    # The crash: the second member's markers were never written.
+    lake.silver_done(second).unlink()
+    lake.findings_done(second).unlink()
+    summary = ingest.run_pipeline(settings, docs=False)
+
+    assert summary.published
+    assert silver.sources(lake, [first], "project_budget").keys() != (
+        silver.sources(lake, [second], "project_budget").keys()
+    )
+    frames = silver.read(lake, [first, second])
+    assert frames.project_budget.height == manifest.tables
+    assert frames.indicator_target.height == manifest.indicator_rows
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        tables, rows = con.execute(
+            "SELECT (SELECT count(*) FROM fact_project_budget),"
+            " (SELECT count(*) FROM fact_indicator_target)"
+        ).fetchone()
+        issues = con.execute(
+            "SELECT count(*) - count(DISTINCT (source_file, source_line, rule_id, column_name))"
+            " FROM dq_issue WHERE rule_id <> 'W108'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert (tables, rows) == (manifest.loadable_tables, manifest.loadable_indicator_rows)
+    assert issues == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.gold.load import parquet_list
+from assets.parquet_io import select_sql
 from assets.settings import Lake
 from assets.silver import store as silver
 
@@ -59,13 +59,13 @@ rows AS (
 ),
 silver_budget AS (
     SELECT source_sha256, table_seq AS source_table, sum(total_yuan) AS silver_total
-    FROM read_parquet({budget_files}, union_by_name = true)
+    FROM ({budget_rows})
     WHERE source_sha256 IN (SELECT source_sha256 FROM loaded)
     GROUP BY ALL
 ),
 silver_rows AS (
     SELECT source_sha256, table_seq AS source_table, count(*) AS silver_rows
-    FROM read_parquet({target_files}, union_by_name = true)
+    FROM ({target_rows})
     WHERE source_sha256 IN (SELECT source_sha256 FROM loaded)
     GROUP BY ALL
 )
@@ -99,19 +99,27 @@ def _query(sql: str) -> Invariant:
     return run
 
 
+def _of_versions(sha256s: list[str]) -> str:
+    """A SQL predicate: the row belongs to one of these file versions."""
+    if not sha256s:
+        return "false"
+    return "source_sha256 IN (" + ", ".join(f"'{s}'" for s in sha256s) + ")"
+
+
 def _totals_match_silver(
     con: duckdb.DuckDBPyConnection, lake: Lake, versions: Sequence[str] | None = None
 ) -> pl.DataFrame:
     """Checked for the versions this load added (all of them when `versions` is None): what
     earlier loads published was checked then, so the cost follows what is new."""
     chosen = silver.done_versions(lake) if versions is None else list(versions)
-    budget = silver.paths(lake, chosen, "project_budget")
-    targets = silver.paths(lake, chosen, "indicator_target")
-    where = silver.sha256_filter(chosen)
+    budget = silver.sources(lake, chosen, "project_budget")
+    targets = silver.sources(lake, chosen, "indicator_target")
     if not budget or not targets:
         return pl.DataFrame()
     sql = TOTALS_DIFFER_FROM_SILVER.format(
-        budget_files=parquet_list(budget), target_files=parquet_list(targets), versions=where
+        budget_rows=select_sql(budget),
+        target_rows=select_sql(targets),
+        versions=_of_versions(chosen),
     )
     return con.sql(sql).pl()
 
@@ -133,7 +141,7 @@ def _warehouse_expectations(
         columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
         where = "true"
         if versions is not None and "source_sha256" in columns:
-            where = silver.sha256_filter(list(versions))
+            where = _of_versions(list(versions))
         # Only the columns the suite reads or reports: a fact table's other text columns would
         # cost more to hand over than the validation itself.
         wanted = ", ".join(f'"{c}"' for c in columns if c in needed_columns(suite))

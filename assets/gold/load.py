@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from assets.bronze import store as bronze
+from assets.parquet_io import Sources, select_sql
 from assets.settings import Lake
 from assets.silver import store as silver
 from expectations import assess
@@ -70,11 +71,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_sql_folder(con, VIEWS_DIR)
 
 
-def parquet_list(files: list[str]) -> str:
-    """A SQL list literal of file paths (views cannot take prepared parameters)."""
-    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-
-
 def staging_path_for(warehouse_path: Path) -> Path:
     return warehouse_path.with_name(f".{warehouse_path.stem}.staging.duckdb")
 
@@ -96,14 +92,8 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
         to_load = _column(con, "SELECT source_sha256 FROM to_load")
-        _stage_silver(con, "new_budget", lake, to_load, "project_budget")
-        _stage_parquet(
-            con,
-            "new_findings",
-            assess.paths(lake, to_load),
-            materialize=True,
-            where=silver.sha256_filter(to_load),
-        )
+        _stage(con, "new_budget", silver.sources(lake, to_load, "project_budget"))
+        _stage(con, "new_findings", assess.sources(lake, to_load), materialize=True)
         con.register("file_encoding", _encodings(lake, to_load).to_arrow())
         ingested_at = datetime.now(UTC).replace(tzinfo=None)
         con.execute(
@@ -114,8 +104,8 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
         for path in steps[:2]:  # supersede, then decide the winners
             con.execute(path.read_text(encoding="utf-8"))
         arriving = _column(con, "SELECT DISTINCT source_sha256 FROM arriving")
-        _stage_silver(con, "arriving_budget", lake, arriving, "project_budget")
-        _stage_silver(con, "silver_targets", lake, arriving, "indicator_target")
+        _stage(con, "arriving_budget", silver.sources(lake, arriving, "project_budget"))
+        _stage(con, "silver_targets", silver.sources(lake, arriving, "indicator_target"))
         for path in steps[2:]:
             con.execute(path.read_text(encoding="utf-8"))
         counts = _counts(con)
@@ -149,31 +139,18 @@ TEMPLATES = {
 }
 
 
-def _stage_silver(
-    con: duckdb.DuckDBPyConnection, name: str, lake: Lake, sha256s: list[str], entity: str
+def _stage(
+    con: duckdb.DuckDBPyConnection, name: str, found: Sources, materialize: bool = False
 ) -> None:
-    files = silver.paths(lake, sha256s, entity)
-    _stage_parquet(con, name, files, where=silver.sha256_filter(sha256s))
-
-
-def _stage_parquet(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    files: list[str],
-    materialize: bool = False,
-    where: str = "true",
-) -> None:
-    """A temp view (or table, for small data read often) over Parquet files: DuckDB reads them
-    in parallel, only the columns each load step needs, with no copy through Python."""
-    if not files:
+    """A temp view (or table, for small data read often) over the Parquet files of some file
+    versions: DuckDB reads them in parallel, only the columns each load step needs, with no
+    copy through Python."""
+    if not found:
         con.register(f"{name}_empty", TEMPLATES[name]().to_arrow())
         con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {name}_empty")
         return
     kind = "TABLE" if materialize else "VIEW"
-    con.execute(
-        f"CREATE OR REPLACE TEMP {kind} {name} AS "
-        f"SELECT * FROM read_parquet({parquet_list(files)}, union_by_name = true) WHERE {where}"
-    )
+    con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {select_sql(found)}")
 
 
 def publish(staged: StagedLoad, warehouse_path: Path) -> None:

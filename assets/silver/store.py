@@ -6,11 +6,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-import polars as pl
-
+from assets import parquet_io
 from assets.bronze import store as bronze
 from assets.bronze.parse import empty_indicators, empty_tables
-from assets.parquet_io import touch_atomic, write_atomic
+from assets.parquet_io import Sources, touch_atomic, write_atomic
 from assets.settings import Lake
 from assets.silver.normalize import SilverFrames, normalize
 
@@ -93,19 +92,13 @@ def done_versions(lake: Lake) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
-def paths(lake: Lake, sha256s: list[str], entity: str) -> list[str]:
-    """The silver Parquet files that hold the rows of some file versions, for one entity. A
-    file can hold other versions too: read it through `sha256_filter`."""
+def sources(lake: Lake, sha256s: list[str], entity: str) -> Sources:
+    """The silver files holding some file versions' rows of one entity, each with the versions
+    to read from it (read them with `parquet_io.read_sources` or `select_sql`)."""
     folder = lake.silver_dir(entity)
-    found = {name for s in sha256s for name in _marker(lake, s)["files"][entity]}
-    return [str(folder / name) for name in sorted(found)]
-
-
-def sha256_filter(sha256s: list[str]) -> str:
-    """A SQL predicate keeping only the rows of these file versions."""
-    if not sha256s:
-        return "false"
-    return "source_sha256 IN (" + ", ".join(f"'{s}'" for s in sha256s) + ")"
+    return parquet_io.sources(
+        (str(folder / name), s) for s in sha256s for name in _marker(lake, s)["files"][entity]
+    )
 
 
 def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
@@ -113,15 +106,8 @@ def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
     no_rows = empty()
     frames = []
     for entity in ENTITIES:
-        files = paths(lake, sha256s, entity)
-        frame = (
-            pl.scan_parquet(files, missing_columns="insert")
-            .filter(pl.col("source_sha256").is_in(sha256s))
-            .collect()
-            if files
-            else getattr(no_rows, entity)
-        )
-        frames.append(frame)
+        frame = parquet_io.read_sources(sources(lake, sha256s, entity))
+        frames.append(getattr(no_rows, entity) if frame is None else frame)
     return SilverFrames(*frames)
 
 
