@@ -368,6 +368,15 @@ def _with_repairs(
     return cells, findings
 
 
+FIELD_ORDER = pl.Enum(HEADER_FIELDS)
+
+
+def _first_of_table_and_field() -> pl.Expr:
+    """The first row of each (table, field): one integer key instead of a two-column unique."""
+    field = pl.col("field").cast(FIELD_ORDER).to_physical().cast(pl.Int64)
+    return (pl.col("table_seq").cast(pl.Int64) * len(HEADER_FIELDS) + field).is_first_distinct()
+
+
 def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(table_seq, field, value, unit, line, inferred) for every header field found.
 
@@ -467,7 +476,7 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             pl.lit(False).alias("inferred"),
         )
         .filter(pl.col("value").is_not_null())
-        .unique(("table_seq", "field"), keep="first", maintain_order=True)
+        .filter(_first_of_table_and_field())
     )
     inferred_parts = []
     for shape in reference.header_shapes().iter_rows(named=True):
@@ -485,7 +494,7 @@ def _read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     inferred = (
         pl.concat(inferred_parts)
         .join(found.select("table_seq", "field"), on=("table_seq", "field"), how="anti")
-        .unique(("table_seq", "field"), keep="first", maintain_order=True)
+        .filter(_first_of_table_and_field())
     )
     # One orphan fills one field: the first shape that claims it wins.
     inferred = inferred.unique("index", keep="first", maintain_order=True)
