@@ -38,8 +38,8 @@ def clean_text(expr: pl.Expr) -> pl.Expr:
 def strip_html(expr: pl.Expr) -> pl.Expr:
     """Drop real tags (`<p>`, `</p>`, `<br/>`), keep `<书名>`-style brackets that are text."""
     text = expr.str.replace_all(HTML_TAG, " ")
-    for entity, char in HTML_ENTITIES.items():
-        text = text.str.replace_all(entity, char, literal=True)
+    # One pass, so "&amp;lt;" unescapes once, to "&lt;".
+    text = text.str.replace_many(list(HTML_ENTITIES), list(HTML_ENTITIES.values()))
     return clean_text(text)
 
 
@@ -220,6 +220,9 @@ def _value_parts(column: str) -> dict[str, pl.Expr]:
     }
 
 
+CLASSIFIED_COLUMNS = ["level1", "level2", "operator", "measure_unit", "weight", "year_weight"]
+
+
 def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
     """One row per indicator: canonical hierarchy, operator, typed values, canonical units."""
     units = reference.measure_units()
@@ -234,44 +237,40 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         how="left",
         maintain_order="left",
     )
-    derived: dict[str, dict[str, pl.Expr]] = {
-        "level1": {"level1_key": _level_key("level1")},
-        "level2": {"level2_key": _level_key("level2")},
-        "level3": {"level3_name": clean_text(pl.col("level3"))},
-        "operator": {"operator_key": clean_text(pl.col("operator")).str.replace_all(" ", "")},
-        "measure_unit": {"unit_key": clean_text(pl.col("measure_unit")).str.replace_all(" ", "")},
-        "target": _value_parts("target"),
-        "year_target": _value_parts("year_target"),
-        "weight": {"weight_value": as_decimal(pl.col("weight"), WEIGHT)},
-        "year_weight": {"year_weight_value": as_decimal(pl.col("year_weight"), WEIGHT)},
-        "remark": {"remark_text": clean_text(pl.col("remark"))},
-    }
-    for column, expressions in derived.items():
-        frame = per_distinct(frame, column, expressions)
-    frame = (
-        frame.join(
-            _level1_lookup(),
-            left_on="level1_key",
-            right_on="level1_name",
-            how="left",
-            maintain_order="left",
+    # Hierarchy, operator, unit and weights come from short lists: classify each distinct
+    # combination once (keys, canonical names, lookups), then join the result back in one go.
+    classified = CLASSIFIED_COLUMNS
+    classes = (
+        frame.select(classified)
+        .unique()
+        .with_columns(
+            _level_key("level1").alias("level1_key"),
+            _level_key("level2").alias("level2_key"),
+            clean_text(pl.col("operator")).str.replace_all(" ", "").alias("operator_key"),
+            clean_text(pl.col("measure_unit")).str.replace_all(" ", "").alias("unit_key"),
+            as_decimal(pl.col("weight"), WEIGHT).alias("weight_value"),
+            as_decimal(pl.col("year_weight"), WEIGHT).alias("year_weight_value"),
         )
+    )
+    classes = (
+        classes.join(_level1_lookup(), left_on="level1_key", right_on="level1_name", how="left")
         .with_columns(
             pl.when(pl.col("level1_en").is_not_null())
             .then(pl.col("level1_key"))
             .alias("level1_name")
         )
-        .join(
-            _level2_lookup(frame["level2_key"]), on="level2_key", how="left", maintain_order="left"
-        )
-        .join(
-            operators.rename({"raw": "operator_key"}),
-            on="operator_key",
-            how="left",
-            maintain_order="left",
-        )
-        .join(units.rename({"raw": "unit_key"}), on="unit_key", how="left", maintain_order="left")
+        .join(_level2_lookup(classes["level2_key"]), on="level2_key", how="left")
+        .join(operators.rename({"raw": "operator_key"}), on="operator_key", how="left")
+        .join(units.rename({"raw": "unit_key"}), on="unit_key", how="left")
     )
+    frame = frame.join(classes, on=classified, how="left", nulls_equal=True, maintain_order="left")
+    derived: list[tuple[str | list[str], dict[str, pl.Expr]]] = [
+        (["target", "year_target"], _value_parts("target") | _value_parts("year_target")),
+        ("level3", {"level3_name": clean_text(pl.col("level3"))}),
+        ("remark", {"remark_text": clean_text(pl.col("remark"))}),
+    ]
+    for columns, expressions in derived:
+        frame = per_distinct(frame, columns, expressions)
     operator_class = (
         pl.when(pl.col("operator_right") == "qualitative")
         .then(pl.lit("qualitative"))
