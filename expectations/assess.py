@@ -1,7 +1,8 @@
 """Every finding for a batch of new file versions: parser, GX suites and cross-row rules.
 
 One GX run per suite for the whole batch (not per file): the fixed cost of a validation is paid
-once a night. Findings are then written per file version, next to its silver.
+once a batch. Findings are written as one Parquet file for the batch, like silver, and each
+version's marker names it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def parser_findings(lake: Lake, versions: dict[str, str], budget: pl.DataFrame) 
 def assess(
     lake: Lake, versions: dict[str, str], docs_dir: Path | None = None, update_docs: bool = True
 ) -> tuple[pl.DataFrame, list[SuiteResult]]:
-    """Findings for new file versions (sha256 → source_file), written per version.
+    """Findings for new file versions (sha256 → source_file), written for the batch.
 
     With `update_docs=False` the validations are kept for one `build_docs` after the last batch.
     """
