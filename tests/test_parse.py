@@ -165,6 +165,8 @@ def test_unreadable_inputs_give_e005_never_an_exception():
         (b"\x00\x01\x02binary\x00", "binary"),
         (b"hello\tworld\n", "no performance target table"),
         (b"\xff\xfe\x00\x00\xff" * 3, "cannot decode"),
+        # A UTF-8 byte-order mark over bytes that are not UTF-8: unreadable, not a crash.
+        ("\ufeff2024年度绩效目标表".encode() + b"\xff\xfe", "invalid UTF-8"),
     ):
         parsed = parse_file(data)
         assert parsed.findings["rule_id"].to_list() == ["E005"], data

@@ -17,9 +17,13 @@ QUIRKS = ("label_less", "shifted", "amount_without_unit", "no_bank_loan_line", "
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=2000))
-def test_arbitrary_bytes_never_raise(data: bytes):
-    parsed = parse_file(data)
+@given(
+    st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]),
+    st.binary(max_size=2000),
+)
+def test_arbitrary_bytes_never_raise(prefix: bytes, data: bytes):
+    """Byte-order marks included: a BOM promises an encoding the bytes need not keep."""
+    parsed = parse_file(prefix + data)
     assert parsed.tables.height == parsed.tables["table_seq"].n_unique()
 
 

@@ -50,10 +50,20 @@ class ParsedFile:
     findings: pl.DataFrame
 
 
+def _utf8(data: bytes, name: str) -> tuple[str, str]:
+    """Strict UTF-8; a file cut inside its last character still counts (the cut is dropped)."""
+    try:
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.end == len(data):
+            return data[: error.start].decode("utf-8"), name
+        raise DecodeError(f"invalid UTF-8 (byte offset {error.start})") from error
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Detect the encoding from the bytes: BOMs first, then strict UTF-8, then strict GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        return _utf8(data[3:], "utf-8-sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -62,11 +72,9 @@ def decode(data: bytes) -> tuple[str, str]:
     if b"\x00" in data:
         raise DecodeError("binary content (NUL bytes) in a text export")
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as error:
-        # A file cut inside its last character is still UTF-8: keep everything before the cut.
-        if error.reason == "unexpected end of data" and error.end == len(data):
-            return data[: error.start].decode("utf-8"), "utf-8"
+        return _utf8(data, "utf-8")
+    except DecodeError:
+        pass
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as error:
