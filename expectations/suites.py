@@ -94,6 +94,17 @@ def silver_project_budget() -> list[Spec]:
     )
     specs += [
         _spec(
+            "E004",
+            "ExpectColumnValuesToBeInSet",
+            column=f"{field}_in_range",
+            value_set=[True],
+            line_column=f"{field}_line",
+            value_column=f"{field}_raw",
+        )
+        for field in (*AMOUNT_FIELDS, "execution_weight")
+    ]
+    specs += [
+        _spec(
             "W107",
             "ExpectColumnValuesToBeInSet",
             column=f"{field}_unit_assumed",
@@ -120,6 +131,16 @@ def silver_indicator_target() -> list[Spec]:
         _spec(
             "E004", "ExpectColumnValuesToMatchRegex", column="year_weight_raw", regex=NUMBER_REGEX
         ),
+        *[
+            _spec(
+                "E004",
+                "ExpectColumnValuesToBeInSet",
+                column=f"{column}_in_range",
+                value_set=[True],
+                value_column=f"{column}_raw",
+            )
+            for column in ("weight", "year_weight")
+        ],
         _spec(
             "W102",
             "ExpectColumnPairValuesToBeEqual",

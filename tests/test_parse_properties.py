@@ -30,6 +30,37 @@ def test_arbitrary_bytes_never_raise(prefix: bytes, data: bytes):
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
+        st.one_of(
+            st.sampled_from(["0.20", "99999999999999", "1e30", "-5", "１２．５", "七十", ""]),
+            st.text(alphabet="0123456789.,-万元亿 ", max_size=30),
+        ),
+        min_size=3,
+        max_size=3,
+    )
+)
+def test_any_amount_or_weight_text_normalizes_without_raising(cells: list[str]):
+    """Whatever the money and weight cells say, normalizing never raises: what does not fit
+    its decimal column becomes null and is flagged for E004."""
+    total, weight, execution_weight = cells
+    table = render_table(make_table(random.Random(1), 1, 2024, 1))
+    lines = table.split("\n")
+    lines[5] = lines[5].replace("\t10\t", f"\t{execution_weight}\t", 1)
+    text = "\n".join(lines).replace("项目总额:\t", f"项目总额:\t{total}", 1)
+    grid = text.index("\n", text.index("一级指标")) + 1
+    row_end = text.index("\n", grid)
+    row = text[grid:row_end].split("\t")
+    row[7] = weight
+    parsed = parse_file((text[:grid] + "\t".join(row) + text[row_end:]).encode())
+    frames = normalize(parsed.tables, parsed.indicators, "f.txt", "sha")
+    budget = frames.project_budget
+    assert budget.height == 1
+    overflowed = budget.filter(~pl.col("total_in_range"))
+    assert overflowed["total_yuan"].null_count() == overflowed.height
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
         st.sampled_from(
             [
                 "\t",

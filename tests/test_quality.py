@@ -181,3 +181,29 @@ def test_committed_suites_and_rules_document_match_the_catalogue():
     document = suites.RULES_DOCUMENT.read_text(encoding="utf-8")
     assert document == suites.rules_document()
     assert all(f"## {rule_id} " in document for rule_id in rule_ids())
+
+
+def test_numbers_too_large_for_their_column_are_e004_not_a_crash(
+    workspace: Workspace, sample_text: str
+):
+    """1e14 万元 is 1e18 yuan, beyond DECIMAL(18,2); a weight of 1e9 is beyond DECIMAL(9,2).
+    Each is an error at its own line that quarantines its table; the run goes on."""
+    text = replace_line(sample_text, 46, "0.83", "99999999999999")  # total, table 3
+    text = replace_line(text, 92, "\t10\t10\t", "\t1234567890\t10\t")  # weight, table 5
+    workspace.deliver("huge.txt", text.encode())
+    assert workspace.run().published
+    errors = workspace.sql(
+        "SELECT rule_id, source_table, source_line, column_name, value FROM dq_issue "
+        "WHERE severity = 'error' ORDER BY source_table"
+    )
+    assert errors == [
+        ("E004", 3, 46, "total_in_range", "99999999999999"),
+        ("E004", 5, 92, "weight_in_range", "1234567890"),
+    ]
+    loaded = workspace.sql("SELECT source_table FROM fact_project_budget ORDER BY 1")
+    assert [t for (t,) in loaded] == [1, 2, 4, 6, 7, 8, 9]
+
+
+def test_in_range_flags_stay_true_for_ordinary_and_non_numeric_cells(budget, targets):
+    assert budget["total_in_range"].all() and budget["execution_weight_in_range"].all()
+    assert targets["weight_in_range"].all() and targets["year_weight_in_range"].all()

@@ -53,6 +53,13 @@ def as_decimal(expr: pl.Expr, dtype: pl.Decimal) -> pl.Expr:
     return pl.when(text.str.contains(NUMBER_PATTERN)).then(text.cast(dtype, strict=False))
 
 
+def in_range(expr: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """False when the cell is a number that its decimal column cannot hold (the value is then
+    null, and E004 reports it); text that is no number at all is the regex check's business."""
+    looks_numeric = number_text(expr).str.contains(NUMBER_PATTERN).fill_null(False)
+    return ~looks_numeric | value.is_not_null()
+
+
 def mask_phone(expr: pl.Expr) -> pl.Expr:
     """Keep the first three and last four digits: 18089987157 → 180****7157."""
     digits = expr.str.replace_all(r"\D", "")
@@ -97,11 +104,18 @@ def _amount(field: str) -> dict[str, pl.Expr]:
         money["unit"], money["yuan_per_unit"], default=10_000, return_dtype=pl.Int64
     )
     value = as_decimal(value_text, pl.Decimal(24, 6))
+    yuan = (value * factor).cast(MONEY, strict=False)
     return {
         f"{field}_unit_raw": unit,
-        f"{field}_yuan": (value * factor).cast(MONEY),
+        f"{field}_yuan": yuan,
         f"{field}_unit_assumed": pl.col(field).is_not_null() & unit.is_null(),
+        f"{field}_in_range": in_range(value_text, yuan),
     }
+
+
+def _weight(column: str, name: str) -> dict[str, pl.Expr]:
+    value = as_decimal(pl.col(column), WEIGHT)
+    return {name: value, f"{column}_in_range": in_range(pl.col(column), value)}
 
 
 def _function_activity() -> dict[str, pl.Expr]:
@@ -120,7 +134,7 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         ("department", _code_name("department", "department_code", "department_name")),
         ("function_activity", _function_activity()),
         ("handler_name", {"handler_name_clean": clean_text(pl.col("handler_name"))}),
-        ("execution_weight", {"weight_value": as_decimal(pl.col("execution_weight"), WEIGHT)}),
+        ("execution_weight", _weight("execution_weight", "weight_value")),
         *[([field, f"{field}_unit"], _amount(field)) for field in AMOUNT_FIELDS],
     ]
     for columns, expressions in derived:
@@ -139,6 +153,7 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
             f"{field}_unit_raw",
             f"{field}_yuan",
             f"{field}_unit_assumed",
+            f"{field}_in_range",
         )
     ]
     return frame.select(
@@ -162,6 +177,7 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         *amounts,
         pl.col("execution_weight").alias("execution_weight_raw"),
         pl.col("weight_value").alias("execution_weight"),
+        "execution_weight_in_range",
         strip_html(pl.col("annual_goal")).alias("annual_goal"),
         pl.col("annual_goal").alias("annual_goal_raw"),
         pl.col("project_inferred").fill_null(False).alias("project_inferred"),
@@ -248,8 +264,9 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
             _level_key("level2").alias("level2_key"),
             clean_text(pl.col("operator")).str.replace_all(" ", "").alias("operator_key"),
             clean_text(pl.col("measure_unit")).str.replace_all(" ", "").alias("unit_key"),
-            as_decimal(pl.col("weight"), WEIGHT).alias("weight_value"),
-            as_decimal(pl.col("year_weight"), WEIGHT).alias("year_weight_value"),
+        )
+        .with_columns(
+            **_weight("weight", "weight_value"), **_weight("year_weight", "year_weight_value")
         )
     )
     classes = (
@@ -319,8 +336,10 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         pl.col("kind").alias("measure_unit_kind"),
         pl.col("weight").alias("weight_raw"),
         pl.col("weight_value").alias("weight"),
+        "weight_in_range",
         pl.col("year_weight").alias("year_weight_raw"),
         pl.col("year_weight_value").alias("year_weight"),
+        "year_weight_in_range",
         pl.col("remark_text").alias("remark"),
         "aligned",
     )
