@@ -57,6 +57,22 @@ def _spec(
     return {"type": expectation, "kwargs": kwargs, "meta": meta}
 
 
+def _header_flags(rule_id: str, flag: str, expected: bool, fields: tuple[str, ...]) -> list[Spec]:
+    """One boolean silver column per header field (`<field>_<flag>`), reported at the field's
+    own line with its raw value."""
+    return [
+        _spec(
+            rule_id,
+            "ExpectColumnValuesToBeInSet",
+            column=f"{field}_{flag}",
+            value_set=[expected],
+            line_column=f"{field}_line",
+            value_column=f"{field}_raw",
+        )
+        for field in fields
+    ]
+
+
 def silver_project_budget() -> list[Spec]:
     identity = {
         "year": None,
@@ -92,28 +108,8 @@ def silver_project_budget() -> list[Spec]:
             line_column="execution_weight_line",
         )
     )
-    specs += [
-        _spec(
-            "E004",
-            "ExpectColumnValuesToBeInSet",
-            column=f"{field}_in_range",
-            value_set=[True],
-            line_column=f"{field}_line",
-            value_column=f"{field}_raw",
-        )
-        for field in (*AMOUNT_FIELDS, "execution_weight")
-    ]
-    specs += [
-        _spec(
-            "W107",
-            "ExpectColumnValuesToBeInSet",
-            column=f"{field}_unit_assumed",
-            value_set=[False],
-            line_column=f"{field}_line",
-            value_column=f"{field}_raw",
-        )
-        for field in AMOUNT_FIELDS
-    ]
+    specs += _header_flags("E004", "in_range", True, (*AMOUNT_FIELDS, "execution_weight"))
+    specs += _header_flags("W107", "unit_assumed", False, AMOUNT_FIELDS)
     return specs
 
 
