@@ -72,9 +72,13 @@ class Lake:
         """Findings are written per assessed batch, like silver."""
         return self.findings_dir() / f"{batch}.parquet"
 
+    @property
+    def findings_done_dir(self) -> Path:
+        return self.root / "quality" / "_done"
+
     def findings_done(self, sha256: str) -> Path:
         """Marker naming the findings file that holds a version's findings (written last)."""
-        return self.root / "quality" / "_done" / sha256
+        return self.findings_done_dir / sha256
 
     @property
     def silver_done_dir(self) -> Path:

@@ -64,6 +64,14 @@ def exists(lake: Lake, sha256: str) -> bool:
     return lake.findings_done(sha256).exists()
 
 
+def done_versions(lake: Lake) -> set[str]:
+    """Every file version whose assessment is complete (its marker is written last)."""
+    folder = lake.findings_done_dir
+    if not folder.exists():
+        return set()
+    return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+
+
 def sources(lake: Lake, sha256s: list[str]) -> Sources:
     """The findings files holding some versions' findings, each with the versions to read."""
     return parquet_io.sources(

@@ -624,3 +624,32 @@ def test_a_batch_interrupted_between_its_markers_is_never_read_twice(tmp_path: P
         con.close()
     assert (tables, rows) == (manifest.loadable_tables, manifest.loadable_indicator_rows)
     assert issues == 0
+
+
+def test_a_file_that_changes_or_vanishes_after_the_scan_waits_for_the_next_run(
+    workspace: Workspace, sample_bytes: bytes, sample_text: str
+):
+    """Between the scan and the parse, one file is rewritten and another deleted: the run
+    loads what it could verify, and the next run picks up the new bytes."""
+    from assets import ingest
+
+    workspace.deliver("a.txt", sample_bytes)
+    other = sample_text.replace("54010024T000001414726", "54010024T000009999999")
+    workspace.deliver("b.txt", other.encode())
+    settings = workspace.settings
+    inventory = ingest.scan_landing(settings)
+    corrected = sample_text.replace("0.20", "0.30", 1).encode()
+    workspace.deliver("a.txt", corrected)
+    (workspace.landing / "b.txt").unlink()
+    ingest.build_bronze(settings, inventory)
+    ingest.build_silver(settings, inventory)
+    ingest.assess_new(settings, inventory, docs=False)
+    summary = ingest.load_and_publish(settings, inventory)
+    assert summary.new_versions == 0  # nothing could be verified: the schema, and no rows
+    assert workspace.sql("SELECT count(*) FROM dq_file") == [(0,)]
+
+    assert workspace.run().published
+    assert workspace.sql("SELECT source_file, status FROM dq_file") == [("a.txt", "loaded")]
+    assert workspace.sql(
+        "SELECT min(total_yuan) FROM fact_project_budget WHERE source_table = 1"
+    ) == [(Decimal("3000.00"),)]

@@ -42,12 +42,15 @@ def build_batch(
     """Parse a batch of (source_file, sha256) in one pass and write each file's bronze.
 
     The content is re-hashed as it is read: bronze is keyed by bytes, and a file that changed
-    since the scan is left for the next run.
+    or vanished since the scan is left for the next run.
     """
     blobs: list[bytes] = []
     kept: list[tuple[str, str]] = []
     for source_file, sha256 in versions:
-        data = (landing_dir / source_file).read_bytes()
+        try:
+            data = (landing_dir / source_file).read_bytes()
+        except OSError:  # gone (or unreadable) since the scan: the next scan will tell
+            continue
         if hashlib.sha256(data).hexdigest() == sha256:
             blobs.append(data)
             kept.append((source_file, sha256))

@@ -76,7 +76,13 @@ def staging_path_for(warehouse_path: Path) -> Path:
 
 
 def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLoad:
-    """Build the next warehouse in a staging file; the published one is only read (copied)."""
+    """Build the next warehouse in a staging file; the published one is only read (copied).
+
+    Only file versions whose assessment is complete take part: a file that changed or vanished
+    between the scan and the parse has no silver yet, and is left for the next run (as if it
+    had not arrived).
+    """
+    inventory = inventory.filter(pl.col("sha256").is_in(sorted(assess.done_versions(lake))))
     staging = staging_path_for(warehouse_path)
     for leftover in (staging, staging.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
