@@ -24,6 +24,10 @@ run_retries:
   max_retries: 1
 telemetry:
   enabled: false
+# The pipeline's own warnings (a landing file skipped, say) appear in the run's logs.
+python_logs:
+  managed_python_loggers:
+    - jixiao
 """
 
 

@@ -653,3 +653,17 @@ def test_a_file_that_changes_or_vanishes_after_the_scan_waits_for_the_next_run(
     assert workspace.sql(
         "SELECT min(total_yuan) FROM fact_project_budget WHERE source_table = 1"
     ) == [(Decimal("3000.00"),)]
+
+
+def test_a_landing_file_named_in_another_encoding_is_skipped_with_a_warning(
+    workspace: Workspace, sample_bytes: bytes, caplog: pytest.LogCaptureFixture
+):
+    """Names are text in every layer; a GBK-named file (bytes that are no UTF-8) cannot be
+    recorded, so the scan leaves it out and says so instead of failing the night."""
+    workspace.deliver("good.txt", sample_bytes)
+    gbk_name = os.fsdecode(b"\xc4\xe3\xba\xc3.txt")  # 你好.txt in GBK
+    (workspace.landing / gbk_name).write_bytes(sample_bytes)
+    with caplog.at_level("WARNING", logger="jixiao.landing"):
+        assert workspace.run().published
+    assert workspace.sql("SELECT source_file FROM dq_file") == [("good.txt",)]
+    assert "\\xc4\\xe3\\xba\\xc3.txt" in caplog.text and "not UTF-8" in caplog.text

@@ -7,9 +7,12 @@ last scan keeps its recorded hash, so a quiet night costs a `stat` per file.
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 import polars as pl
+
+logger = logging.getLogger("jixiao.landing")
 
 INVENTORY_SCHEMA: dict[str, pl.DataType] = {
     "source_file": pl.String(),
@@ -27,14 +30,33 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _usable_name(relative: str) -> bool:
+    """Names are stored as text everywhere (Parquet, DuckDB, findings): one whose bytes are not
+    UTF-8 (a GBK name copied from Windows, say) cannot be, and is skipped with a warning."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        escaped = relative.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        logger.warning("landing file skipped, its name is not UTF-8 (rename it): %s", escaped)
+        return False
+    return True
+
+
 def list_files(landing_dir: Path) -> pl.DataFrame:
-    """Every `*.txt` below the landing folder (recursively), path relative to it."""
+    """Every `*.txt` below the landing folder (recursively), path relative to it. A file that
+    disappears while the folder is listed is simply not there."""
     rows = []
     for path in sorted(landing_dir.rglob("*.txt")) if landing_dir.exists() else []:
-        if not path.is_file():
+        relative = path.relative_to(landing_dir).as_posix()
+        if not _usable_name(relative):
             continue
-        stat = path.stat()
-        rows.append((path.relative_to(landing_dir).as_posix(), stat.st_size, stat.st_mtime_ns))
+        try:
+            if not path.is_file():
+                continue
+            stat = path.stat()
+        except OSError:
+            continue
+        rows.append((relative, stat.st_size, stat.st_mtime_ns))
     return pl.DataFrame(rows, schema=list(INVENTORY_SCHEMA)[:3], orient="row").cast(
         {k: v for k, v in INVENTORY_SCHEMA.items() if k != "sha256"}
     )
@@ -52,10 +74,19 @@ def scan(landing_dir: Path, previous: pl.DataFrame | None = None) -> pl.DataFram
     else:
         files = files.with_columns(pl.lit(None, dtype=pl.String).alias("sha256"))
     missing = files.filter(pl.col("sha256").is_null())["source_file"].to_list()
-    hashes = {name: sha256_of(landing_dir / name) for name in missing}
-    return files.with_columns(
-        pl.coalesce("sha256", pl.col("source_file").replace_strict(hashes, default=None))
-    ).select(list(INVENTORY_SCHEMA))
+    hashes = {}
+    for name in missing:
+        try:
+            hashes[name] = sha256_of(landing_dir / name)
+        except OSError:  # gone (or unreadable) since it was listed: the next scan will tell
+            continue
+    return (
+        files.with_columns(
+            pl.coalesce("sha256", pl.col("source_file").replace_strict(hashes, default=None))
+        )
+        .filter(pl.col("sha256").is_not_null())
+        .select(list(INVENTORY_SCHEMA))
+    )
 
 
 def load_index(path: Path) -> pl.DataFrame | None:
