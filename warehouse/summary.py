@@ -3,6 +3,8 @@ indicator rows, quality errors and warnings — read back from what was publishe
 
 from __future__ import annotations
 
+import polars as pl
+
 from assets.settings import Settings
 from warehouse.query import answer
 
@@ -31,9 +33,9 @@ def summary(settings: Settings) -> dict[str, object]:
 
 
 def print_summary(settings: Settings, elapsed: float, new_versions: int) -> None:
-    from assets.landing.scan import list_files
-
-    seen = list_files(settings.landing_dir).height
+    # The run's own inventory: listing the folder again could disagree with what was run.
+    index = settings.lake.landing_index
+    seen = pl.read_parquet(index).height if index.exists() else 0
     s = summary(settings)
     if not s:
         print(f"jixiao: {seen} file(s) seen, nothing loaded ({elapsed:.1f}s)")
