@@ -74,7 +74,7 @@ class Lake:
 
     @property
     def findings_done_dir(self) -> Path:
-        return self.root / "quality" / "_done"
+        return self.root / "quality" / "_index"
 
     def findings_done(self, sha256: str) -> Path:
         """Marker naming the findings file that holds a version's findings (written last)."""
@@ -82,7 +82,9 @@ class Lake:
 
     @property
     def silver_done_dir(self) -> Path:
-        return self.root / "silver" / "_done"
+        # `_index`, not the earlier per-version layout's `_done` (plain text years): a lake from
+        # before has no markers here, so its versions are normalized again into batch files.
+        return self.root / "silver" / "_index"
 
     def silver_done(self, sha256: str) -> Path:
         """Marker written last, so a half-written silver is never taken as done."""

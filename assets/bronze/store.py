@@ -9,7 +9,13 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.bronze.parse import ParsedFile, parse_files
+from assets.bronze.parse import (
+    FINDING_SCHEMA,
+    ParsedFile,
+    empty_indicators,
+    empty_tables,
+    parse_files,
+)
 from assets.parquet_io import touch_atomic, write_atomic
 from assets.settings import Lake
 
@@ -76,6 +82,11 @@ def build_batch(
 
 
 LINEAGE = ("source_sha256", "source_file")
+SCHEMAS = {
+    "tables": lambda: empty_tables().schema,
+    "indicators": lambda: empty_indicators().schema,
+    "findings": lambda: pl.Schema(FINDING_SCHEMA),
+}
 
 
 def read_entity(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFrame:
@@ -89,12 +100,21 @@ def read_entity(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.
             "source_sha256": [sha256 for _, sha256 in versions],
         }
     )
-    frame = pl.read_parquet(files, include_file_paths="path", missing_columns="insert")
-    return (
-        frame.drop(LINEAGE, strict=False)
-        .join(names, on="path", how="left", maintain_order="left")
+    # Read against the parser's own schema: files written before bronze carried its lineage (or
+    # before a column was added) read the same as new ones, lineage coming from `versions`.
+    frame = (
+        pl.scan_parquet(
+            files,
+            schema=SCHEMAS[entity](),
+            include_file_paths="path",
+            missing_columns="insert",
+            extra_columns="ignore",
+        )
+        .join(names.lazy(), on="path", how="left", maintain_order="left")
         .drop("path")
+        .collect()
     )
+    return frame
 
 
 def read(lake: Lake, sha256: str) -> ParsedFile:
