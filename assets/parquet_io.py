@@ -35,6 +35,14 @@ def touch_atomic(path: Path, text: str = "") -> None:
     os.replace(temporary, path)
 
 
+def marked(folder: Path) -> list[str]:
+    """The file versions that have a marker in `folder` (temporary files of an interrupted
+    write start with a dot: not markers)."""
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def sources(pairs: Iterable[tuple[str, str]]) -> Sources:
     """(file, sha256) pairs grouped by file, in a stable order."""
     grouped: Sources = {}

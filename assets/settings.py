@@ -65,12 +65,13 @@ class Lake:
         """Silver is written per normalizing batch (named by the contents it holds) and year."""
         return self.silver_dir(entity) / f"year={year}" / f"{batch}.parquet"
 
+    @property
     def findings_dir(self) -> Path:
         return self.root / "quality" / "findings"
 
     def findings(self, batch: str) -> Path:
         """Findings are written per assessed batch, like silver."""
-        return self.findings_dir() / f"{batch}.parquet"
+        return self.findings_dir / f"{batch}.parquet"
 
     @property
     def findings_done_dir(self) -> Path:

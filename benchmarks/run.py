@@ -29,16 +29,23 @@ RESULTS = HERE / "results.md"
 STAGES = ("scan", "parse", "normalize", "validate", "load")
 
 
+def current_manifest(folder: Path) -> dict | None:
+    """The manifest of a corpus written by this version of the generator (None: regenerate)."""
+    path = folder / "manifest.json"
+    if not path.exists():
+        return None
+    manifest = json.loads(path.read_text())
+    return manifest if manifest.get("generator_version") == GENERATOR_VERSION else None
+
+
 def corpus(tables: int) -> tuple[Path, dict]:
     folder = CORPORA / str(tables)
-    manifest_path = folder / "manifest.json"
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text())
-        if manifest["tables"] == tables and manifest.get("generator_version") == GENERATOR_VERSION:
-            return folder, manifest
+    manifest = current_manifest(folder)
+    if manifest and manifest["tables"] == tables:
+        return folder, manifest
     shutil.rmtree(folder, ignore_errors=True)
     generate_corpus(folder, tables)
-    return folder, json.loads(manifest_path.read_text())
+    return folder, json.loads((folder / "manifest.json").read_text())
 
 
 def raw_scan(folder: Path) -> float:
@@ -99,11 +106,7 @@ def incremental(repeats: int, scratch: Path) -> dict:
     base = CORPORA / "incremental"
     landing = base / "landing"
     extra = base / "new"
-    manifest_path = landing / "manifest.json"
-    current = manifest_path.exists() and (
-        json.loads(manifest_path.read_text()).get("generator_version") == GENERATOR_VERSION
-    )
-    if not current:
+    if current_manifest(landing) is None:
         shutil.rmtree(base, ignore_errors=True)
         generate_corpus(landing, 9_990, seed=7, file_tables=(10, 10), first_serial=10_000_000)
         generate_corpus(extra, 100, seed=8, file_tables=(100, 100), first_serial=20_000_000)

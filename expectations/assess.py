@@ -64,23 +64,14 @@ def exists(lake: Lake, sha256: str) -> bool:
     return lake.findings_done(sha256).exists()
 
 
-def done_versions(lake: Lake) -> set[str]:
+def done_versions(lake: Lake) -> list[str]:
     """Every file version whose assessment is complete (its marker is written last)."""
-    folder = lake.findings_done_dir
-    if not folder.exists():
-        return set()
-    return {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    return parquet_io.marked(lake.findings_done_dir)
 
 
 def sources(lake: Lake, sha256s: list[str]) -> Sources:
     """The findings files holding some versions' findings, each with the versions to read."""
     return parquet_io.sources(
-        (str(lake.findings_dir() / lake.findings_done(s).read_text(encoding="utf-8")), s)
+        (str(lake.findings_dir / lake.findings_done(s).read_text(encoding="utf-8")), s)
         for s in sha256s
     )
-
-
-def read(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
-    done = [s for s in sha256s if exists(lake, s)]
-    found = parquet_io.read_sources(sources(lake, done))
-    return empty_findings() if found is None else found

@@ -63,7 +63,7 @@ def test_mutated_copies_of_the_sample_never_fail_the_run(workspace: Workspace, s
         )
     assert workspace.run().published
     files = workspace.sql("SELECT count(*), sum(tables_found), sum(tables_loaded) FROM dq_file")
-    assert files[0][0] == 12 and 0 < files[0][2] <= files[0][1]
+    assert files == [(12, 70, 15)]  # titles hit by a mutation hide tables; damaged ones wait
     assert workspace.sql(
         "SELECT count(*) FROM fact_project_budget AS f LEFT JOIN dim_project AS p "
         "USING (project_key) WHERE p.project_code IS NULL"

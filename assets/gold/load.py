@@ -82,7 +82,7 @@ def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLo
     between the scan and the parse has no silver yet, and is left for the next run (as if it
     had not arrived).
     """
-    inventory = inventory.filter(pl.col("sha256").is_in(sorted(assess.done_versions(lake))))
+    inventory = inventory.filter(pl.col("sha256").is_in(assess.done_versions(lake)))
     staging = staging_path_for(warehouse_path)
     for leftover in (staging, staging.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)

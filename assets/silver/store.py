@@ -85,11 +85,7 @@ def years_of(lake: Lake, sha256: str) -> list[int]:
 
 def done_versions(lake: Lake) -> list[str]:
     """Every file version whose silver is complete (its marker is written last)."""
-    folder = lake.silver_done_dir
-    if not folder.exists():
-        return []
-    # Temporary files of an interrupted write start with a dot: not markers.
-    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    return parquet_io.marked(lake.silver_done_dir)
 
 
 def sources(lake: Lake, sha256s: list[str], entity: str) -> Sources:
