@@ -1,0 +1,141 @@
+"""Rows rejected by an expectation, found in Polars, are exactly the rows GX rejects."""
+
+from __future__ import annotations
+
+import logging
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from expectations import locate
+from expectations.suites import suite_specs
+from expectations.validate import validate
+
+
+def _set(frame: pl.DataFrame, row: int, **values: object) -> pl.DataFrame:
+    """`frame` with some cells of one row replaced (None: a missing value)."""
+    return frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == row)
+        .then(pl.lit(value, dtype=frame.schema[column]))
+        .otherwise(pl.col(column))
+        .alias(column)
+        for column, value in values.items()
+    )
+
+
+@pytest.fixture(scope="module")
+def tripped_budget(budget: pl.DataFrame) -> pl.DataFrame:
+    """The sample's budget rows with every kind of expectation of its suite broken somewhere."""
+    frame = _set(budget, 0, year=None)
+    frame = _set(frame, 1, unit_code=None, project_name=None)
+    frame = _set(frame, 2, total_raw="七百", fiscal_raw="１２.５万元")  # bad / good (full-width)
+    frame = _set(frame, 3, execution_weight_raw="十", special_account_raw=" 3,000 ")
+    frame = _set(frame, 4, fiscal_in_range=False, social_unit_assumed=True)
+    return _set(frame, 5, bank_loan_raw="abc", execution_weight_in_range=False)
+
+
+@pytest.fixture(scope="module")
+def tripped_targets(targets: pl.DataFrame) -> pl.DataFrame:
+    frame = _set(targets, 0, level1_key=None)
+    frame = _set(frame, 1, level1_key="产出乱码", weight_raw="十")
+    frame = _set(frame, 2, year_weight_raw="10%", weight_in_range=False)
+    frame = _set(frame, 3, year_target_value=None)  # ignored: one side missing
+    frame = _set(frame, 5, level2_repaired=True, operator_value="qualitative/number")
+    return _set(frame, 6, level2_name="奇怪指标", year_weight_in_range=False)
+
+
+def _warehouse_frames() -> dict[str, pl.DataFrame]:
+    return {
+        "warehouse_dim_project": pl.DataFrame(
+            {
+                "project_key": [1, 2, 2, None],
+                "project_code": ["a", "b", "b", "c"],
+                "handler_phone_masked": ["180****7157", "18012347157", None, "****"],
+            }
+        ),
+        "warehouse_fact_indicator_target": pl.DataFrame(
+            {
+                "year": [2024, None, 2024],
+                "unit_key": [1, 1, None],
+                "project_key": [1, 2, 3],
+                "indicator_key": [1, 2, 3],
+                "source_file": ["a.txt", "a.txt", None],
+                "source_line": [3, 4, 5],
+                "operator": [">=", "≥", None],
+                "measure_unit": ["万", "万元", None],
+            }
+        ),
+        "warehouse_dq_issue": pl.DataFrame(
+            {"severity": ["error", "fatal"], "rule_id": ["E001", "X999"]}
+        ),
+    }
+
+
+def _findings(frame: pl.DataFrame, suite: str, locate_in_polars: bool) -> pl.DataFrame:
+    found = validate(frame, suite, locate_in_polars=locate_in_polars).findings
+    return found.sort(found.columns, nulls_last=True)
+
+
+def test_every_expectation_type_in_the_suites_is_restated():
+    for suite, specs in suite_specs().items():
+        for spec in specs:
+            assert locate.restatable(str(spec["type"]), dict(spec["kwargs"])), (suite, spec)
+
+
+def test_polars_finds_exactly_the_rows_gx_rejects(tripped_budget, tripped_targets):
+    frames = {
+        "silver_project_budget": tripped_budget,
+        "silver_indicator_target": tripped_targets,
+        **_warehouse_frames(),
+    }
+    for suite, frame in frames.items():
+        fast = _findings(frame, suite, locate_in_polars=True)
+        assert_frame_equal(fast, _findings(frame, suite, locate_in_polars=False))
+        assert fast.height, suite
+    budget = _findings(tripped_budget, "silver_project_budget", True)
+    assert budget.select("rule_id", "source_line", "column_name", "value").rows() == [
+        ("E001", 3, "year", ""),
+        ("E001", 23, "project_name", ""),
+        ("E001", 23, "unit_code", ""),
+        ("E004", 46, "total_raw", "七百"),
+        ("E004", 67, "execution_weight_raw", "十"),
+        ("E004", 85, "fiscal_in_range", "12.00"),
+        ("E004", 101, "bank_loan_raw", "abc"),
+        ("E004", 105, "execution_weight_in_range", "10"),
+        # The sample's own: 机动经费 has no 万元 on any amount line.
+        *(
+            ("W107", line, f"{field}_unit_assumed", value)
+            for line, field, value in [
+                (84, "total", "12.00"),
+                (85, "fiscal", "12.00"),
+                (86, "special_account", "0.00"),
+                (87, "unit_funds", "0.00"),
+                (88, "social", "0.00"),
+                (89, "bank_loan", "0.00"),
+            ]
+        ),
+    ]  # full-width '１２.５万元' and ' 3,000 ' are numbers: not rejected
+    targets = _findings(tripped_targets, "silver_indicator_target", True)
+    assert targets.group_by("rule_id").len().sort("rule_id").rows() == [
+        ("E003", 2),  # missing, 产出乱码
+        ("E004", 4),  # 十, 10%, two in-range flags
+        ("W102", 4),  # the sample's four; the row without a year target is not compared
+        ("W103", 3),  # the sample's two and the flag set here
+        ("W106", 4),  # the sample's three and the pair set here
+        ("W109", 1),  # 奇怪指标
+    ]
+
+
+def test_a_disagreement_falls_back_to_gx_complete_results(
+    tripped_targets, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    expected = _findings(tripped_targets, "silver_indicator_target", True)
+    # A restatement that rejects nothing: its count cannot match GX's where GX rejects rows.
+    monkeypatch.setitem(
+        locate.REJECTS, "expect_column_values_to_be_in_set", lambda kwargs: pl.lit(False)
+    )
+    with caplog.at_level(logging.WARNING, logger="jixiao.expectations"):
+        found = _findings(tripped_targets, "silver_indicator_target", True)
+    assert_frame_equal(found, expected)
+    assert "disagree with GX for expect_column_values_to_be_in_set" in caplog.text
