@@ -83,14 +83,18 @@ def test_every_expectation_type_in_the_suites_is_restated():
             assert locate.restatable(str(spec["type"]), dict(spec["kwargs"])), (suite, spec)
 
 
-def test_polars_finds_exactly_the_rows_gx_rejects(tripped_budget, tripped_targets):
+def test_polars_finds_exactly_the_rows_gx_rejects(
+    tripped_budget, tripped_targets, caplog: pytest.LogCaptureFixture
+):
     frames = {
         "silver_project_budget": tripped_budget,
         "silver_indicator_target": tripped_targets,
         **_warehouse_frames(),
     }
     for suite, frame in frames.items():
-        fast = _findings(frame, suite, locate_in_polars=True)
+        with caplog.at_level(logging.WARNING, logger="jixiao.expectations"):
+            fast = _findings(frame, suite, locate_in_polars=True)
+        assert "disagree" not in caplog.text, suite  # found in Polars, not by the fallback
         assert_frame_equal(fast, _findings(frame, suite, locate_in_polars=False))
         assert fast.height, suite
     budget = _findings(tripped_budget, "silver_project_budget", True)
@@ -139,3 +143,20 @@ def test_a_disagreement_falls_back_to_gx_complete_results(
         found = _findings(tripped_targets, "silver_indicator_target", True)
     assert_frame_equal(found, expected)
     assert "disagree with GX for expect_column_values_to_be_in_set" in caplog.text
+
+
+def test_expectations_without_a_restatement_are_left_to_gx():
+    frame = pl.DataFrame({"a": [1, None, 3], "b": [1, 2, None]})
+    rows = locate.rejected_rows(
+        frame,
+        [
+            ("ExpectColumnValuesToNotBeNull", {"column": "a"}),
+            ("expect_column_values_to_be_between", {"column": "a", "min_value": 0}),
+            (
+                "expect_column_pair_values_to_be_equal",
+                {"column_A": "a", "column_B": "b", "ignore_row_if": "both_values_are_missing"},
+            ),
+        ],
+    )
+    assert rows[0] is not None and rows[0].to_list() == [1]
+    assert rows[1] is None and rows[2] is None
