@@ -51,14 +51,18 @@ def sources(pairs: Iterable[tuple[str, str]]) -> Sources:
     return grouped
 
 
-def read_sources(found: Sources) -> pl.DataFrame | None:
-    """The rows of each file that belong to the versions it is listed for (None: no file)."""
+def read_sources(found: Sources, columns: Iterable[str] | None = None) -> pl.DataFrame | None:
+    """The rows of each file that belong to the versions it is listed for (None: no file);
+    only `columns` (those of them a file has, the others null) when given."""
     if not found:
         return None
-    parts = [
-        pl.scan_parquet(path).filter(pl.col("source_sha256").is_in(sha256s))
-        for path, sha256s in found.items()
-    ]
+    parts = []
+    for path, sha256s in found.items():
+        scan = pl.scan_parquet(path).filter(pl.col("source_sha256").is_in(sha256s))
+        if columns is not None:
+            present = scan.collect_schema()
+            scan = scan.select([c for c in columns if c in present])
+        parts.append(scan)
     return pl.concat(parts, how="diagonal_relaxed").collect()
 
 

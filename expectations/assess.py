@@ -17,8 +17,8 @@ from assets.parquet_io import Sources, touch_atomic, write_atomic
 from assets.settings import Lake
 from assets.silver import store as silver
 from expectations.catalogue import conform, empty_findings
-from expectations.table_rules import table_findings
-from expectations.validate import SuiteResult, validate
+from expectations.table_rules import BUDGET_COLUMNS, TARGET_COLUMNS, table_findings
+from expectations.validate import SuiteResult, needed_columns, validate
 
 
 def parser_findings(lake: Lake, versions: dict[str, str], budget: pl.DataFrame) -> pl.DataFrame:
@@ -39,7 +39,11 @@ def assess(
 
     With `update_docs=False` the validations are kept for one `build_docs` after the last batch.
     """
-    frames = silver.read(lake, list(versions))
+    columns = {
+        "project_budget": needed_columns("silver_project_budget") | set(BUDGET_COLUMNS),
+        "indicator_target": needed_columns("silver_indicator_target") | set(TARGET_COLUMNS),
+    }
+    frames = silver.read(lake, list(versions), columns)
     suite_results = [
         validate(frames.project_budget, "silver_project_budget", docs_dir, update_docs),
         validate(frames.indicator_target, "silver_indicator_target", docs_dir, update_docs),

@@ -12,6 +12,27 @@ from assets.reference import FUNDING_FIELDS
 from expectations.catalogue import conform
 
 HUNDRED = pl.lit(100).cast(pl.Decimal(9, 2))
+LINEAGE = ("source_file", "source_sha256", "source_line", "table_seq", "year", "project_code")
+# The silver columns these rules read (the assessment reads no others; a test runs the rules on
+# frames cut down to them).
+BUDGET_COLUMNS = (
+    *LINEAGE,
+    "execution_weight",
+    "total_yuan",
+    "total_line",
+    *(f"{field}_yuan" for field in FUNDING_FIELDS),
+)
+TARGET_COLUMNS = (
+    *LINEAGE,
+    "year_weight",
+    "operator_class",
+    "value_kind",
+    "measure_unit",
+    "measure_unit_kind",
+    "level3_name",
+    "target_text",
+    "year_target_text",
+)
 
 
 def _findings(

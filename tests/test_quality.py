@@ -8,6 +8,9 @@ import pytest
 from expectations import suites
 from expectations.catalogue import rule_ids, rules
 from expectations.table_rules import (
+    BUDGET_COLUMNS,
+    TARGET_COLUMNS,
+    table_findings,
     w101_weights_not_100,
     w104_funding_not_total,
     w105_unit_unlikely,
@@ -207,3 +210,11 @@ def test_numbers_too_large_for_their_column_are_e004_not_a_crash(
 def test_in_range_flags_stay_true_for_ordinary_and_non_numeric_cells(budget, targets):
     assert budget["total_in_range"].all() and budget["execution_weight_in_range"].all()
     assert targets["weight_in_range"].all() and targets["year_weight_in_range"].all()
+
+
+def test_table_rules_read_only_the_columns_they_declare(budget, targets):
+    """The assessment reads only these columns from silver: the rules must need no others."""
+    everything = table_findings(budget, targets)
+    cut = table_findings(budget.select(BUDGET_COLUMNS), targets.select(TARGET_COLUMNS))
+    assert cut.equals(everything)
+    assert sorted(everything["rule_id"]) == ["W101", "W105", "W105", "W105"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assets import parquet_io
@@ -97,13 +98,20 @@ def sources(lake: Lake, sha256s: list[str], entity: str) -> Sources:
     )
 
 
-def read(lake: Lake, sha256s: list[str]) -> SilverFrames:
-    """The silver rows of some file versions (empty frames when they hold none)."""
+def read(
+    lake: Lake, sha256s: list[str], columns: dict[str, Iterable[str]] | None = None
+) -> SilverFrames:
+    """The silver rows of some file versions (empty frames when they hold none); only the
+    columns named per entity when `columns` is given (a reader pays for what it reads)."""
     no_rows = empty()
     frames = []
     for entity in ENTITIES:
-        frame = parquet_io.read_sources(sources(lake, sha256s, entity))
-        frames.append(getattr(no_rows, entity) if frame is None else frame)
+        wanted = None if columns is None else sorted(set(columns[entity]))
+        frame = parquet_io.read_sources(sources(lake, sha256s, entity), wanted)
+        if frame is None:
+            frame = getattr(no_rows, entity)
+            frame = frame if wanted is None else frame.select(wanted)
+        frames.append(frame)
     return SilverFrames(*frames)
 
 
