@@ -8,6 +8,8 @@ from pathlib import Path
 import polars as pl
 
 CATALOGUE_PATH = Path(__file__).with_name("rules.csv")
+# Where a finding about a silver row points: its file, line, table, year and project.
+LINEAGE = ("source_file", "source_sha256", "source_line", "table_seq", "year", "project_code")
 
 FINDINGS_SCHEMA: dict[str, pl.DataType] = {
     "rule_id": pl.String(),

@@ -9,10 +9,9 @@ import polars as pl
 
 from assets import reference
 from assets.reference import FUNDING_FIELDS
-from expectations.catalogue import conform
+from expectations.catalogue import LINEAGE, conform
 
 HUNDRED = pl.lit(100).cast(pl.Decimal(9, 2))
-LINEAGE = ("source_file", "source_sha256", "source_line", "table_seq", "year", "project_code")
 # The silver columns these rules read (the assessment reads no others; a test runs the rules on
 # frames cut down to them).
 BUDGET_COLUMNS = (

@@ -21,14 +21,13 @@ from typing import Any
 
 import polars as pl
 
-from expectations.catalogue import conform, empty_findings, title
+from expectations.catalogue import LINEAGE, conform, empty_findings, title
 from expectations.locate import rejected_rows
 from expectations.suites import SUITES_DIR
 
 log = logging.getLogger("jixiao.expectations")
 SUMMARY = {"result_format": "SUMMARY"}
 COMPLETE = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
-LINEAGE = ("source_file", "source_sha256", "source_line", "table_seq", "year", "project_code")
 
 
 @dataclass(frozen=True)
