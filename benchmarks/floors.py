@@ -31,6 +31,7 @@ import duckdb
 import polars as pl
 
 from assets.ingest import workers
+from assets.parquet_io import write_atomic
 from assets.settings import Settings
 from assets.silver import store as silver
 from warehouse import DDL_DIR
@@ -65,10 +66,8 @@ def bronze_writes(settings: Settings, scratch: Path) -> Callable[[], float]:
         pl.read_parquet(p) for p in sorted((settings.lake.root / "bronze").rglob("*.parquet"))
     ]
 
-    def write(index: int) -> None:
-        frames[index].write_parquet(
-            scratch / f"{index}.parquet", compression="zstd", statistics=False
-        )
+    def write(index: int) -> None:  # the bronze writer's own call and settings
+        write_atomic(frames[index], scratch / f"{index}.parquet", statistics=False)
 
     def run() -> float:
         with ThreadPoolExecutor(max_workers=workers()) as pool:

@@ -221,33 +221,28 @@ def _rejected(
     """Each expectation's rejected rows: found in Polars, trusted only where the count is GX's
     own; otherwise (never seen on real data, but a Polars and a pandas regex engine may one day
     disagree) GX is asked again for that suite with complete index lists."""
-    if not locate_in_polars:
-        located: list[pl.Series | None] = [None] * len(results)
-        disputed = list(range(len(results)))
-    else:
-        located = rejected_rows(
-            checked, [(r.expectation_config.type, r.expectation_config.kwargs) for r in results]
-        )
-        disputed = [
-            i
-            for i, (result, rows) in enumerate(zip(results, located, strict=True))
-            if rows is None or rows.len() != int(result.result.get("unexpected_count") or 0)
-        ]
-        if not disputed:
-            return [rows for rows in located if rows is not None]
-        log.warning(
-            "%s: rows located in Polars disagree with GX for %s; asking GX for complete results",
-            suite_name,
-            ", ".join(results[i].expectation_config.type for i in disputed),
-        )
-    (definition,) = checkpoint.validation_definitions
-    again = definition.run(batch_parameters=batch, result_format=COMPLETE)
-    complete = {r.expectation_config.id: r for r in again.results}
-    for i in disputed:
-        result = complete[results[i].expectation_config.id]
-        indexes = result.result.get("unexpected_index_list") or []
-        located[i] = pl.Series("row", indexes, dtype=pl.UInt32)
-    return [rows for rows in located if rows is not None]
+    specs = [(r.expectation_config.type, r.expectation_config.kwargs) for r in results]
+    located = rejected_rows(checked, specs) if locate_in_polars else [None] * len(results)
+    disputed = [
+        i
+        for i, (result, rows) in enumerate(zip(results, located, strict=True))
+        if rows is None or rows.len() != int(result.result.get("unexpected_count") or 0)
+    ]
+    if disputed:
+        if locate_in_polars:
+            log.warning(
+                "%s: rows located in Polars disagree with GX for %s; asking GX for complete "
+                "results",
+                suite_name,
+                ", ".join(results[i].expectation_config.type for i in disputed),
+            )
+        (definition,) = checkpoint.validation_definitions
+        again = definition.run(batch_parameters=batch, result_format=COMPLETE)
+        complete = {r.expectation_config.id: r for r in again.results}
+        for i in disputed:
+            result = complete[results[i].expectation_config.id].result
+            located[i] = pl.Series("row", result.get("unexpected_index_list") or [], pl.UInt32)
+    return [rows for rows in located if rows is not None]  # every one is set by now
 
 
 def _stats(rows: list[dict[str, Any]], suite_name: str) -> pl.DataFrame:

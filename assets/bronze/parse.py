@@ -50,23 +50,36 @@ class ParsedFile:
     findings: pl.DataFrame
 
 
-def _utf8(data: bytes, name: str) -> tuple[str, str]:
-    """Strict UTF-8; a file cut inside its last character still counts (the cut is dropped)."""
+def _text(text: str) -> pl.Series:
+    return pl.Series([text], dtype=pl.String)
+
+
+def _utf8(data: bytes, name: str) -> tuple[pl.Series, str]:
+    """Strict UTF-8; a file cut inside its last character still counts (the cut is dropped).
+
+    The bytes are validated in Rust and never become a Python string (decoding to one and
+    encoding it back for Polars costs three times as much); Python only explains a failure.
+    """
     try:
-        return data.decode("utf-8"), name
+        return pl.Series([data], dtype=pl.Binary).cast(pl.String), name
+    except pl.exceptions.ComputeError:
+        pass
+    try:
+        return _text(data.decode("utf-8")), name
     except UnicodeDecodeError as error:
         if error.reason == "unexpected end of data" and error.end == len(data):
-            return data[: error.start].decode("utf-8"), name
+            return _utf8(data[: error.start], name)
         raise DecodeError(f"invalid UTF-8 (byte offset {error.start})") from error
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Detect the encoding from the bytes: BOMs first, then strict UTF-8, then strict GB18030."""
+def decode(data: bytes) -> tuple[pl.Series, str]:
+    """Detect the encoding from the bytes: BOMs first, then strict UTF-8, then strict GB18030.
+    The text comes back as a one-row Polars string column."""
     if data.startswith(b"\xef\xbb\xbf"):
         return _utf8(data[3:], "utf-8-sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return _text(data.decode("utf-16")), "utf-16"
         except UnicodeDecodeError as error:
             raise DecodeError(f"invalid UTF-16 (byte offset {error.start})") from error
     if b"\x00" in data:
@@ -76,7 +89,7 @@ def decode(data: bytes) -> tuple[str, str]:
     except DecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        return _text(data.decode("gb18030")), "gb18030"
     except UnicodeDecodeError as error:
         raise DecodeError(
             f"neither UTF-8 nor GB18030 (invalid byte at offset {error.start})"
@@ -138,7 +151,7 @@ def parse_files(blobs: Sequence[bytes]) -> list[ParsedFile]:
     encodings: dict[int, str] = {}
     for file_id, data in enumerate(blobs):
         try:
-            text, encodings[file_id] = _decoded(data)
+            text, encodings[file_id] = decode(data)
         except DecodeError as error:
             results[file_id] = _unreadable(f"cannot decode the file: {error}")
             continue
@@ -148,22 +161,6 @@ def parse_files(blobs: Sequence[bytes]) -> list[ParsedFile]:
         lines = pl.concat(texts).str.replace_all("\r\n?", "\n")
         results |= _parse_texts(lines, file_ids, encodings)
     return [results[i] for i in range(len(blobs))]
-
-
-def _decoded(data: bytes) -> tuple[pl.Series, str]:
-    """One file's text as a Polars string, with its encoding (the rules of `decode`).
-
-    Most exports are plain UTF-8: their bytes are only validated, in Rust, and never become a
-    Python string (decoding to one and encoding it back for Polars cost three times as much).
-    """
-    body, name = (data[3:], "utf-8-sig") if data.startswith(b"\xef\xbb\xbf") else (data, "utf-8")
-    if not body.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in body:
-        try:
-            return pl.Series([body], dtype=pl.Binary).cast(pl.String), name
-        except pl.exceptions.ComputeError:  # not UTF-8, or cut inside a character
-            pass
-    text, name = decode(data)
-    return pl.Series([text], dtype=pl.String), name
 
 
 def _parse_texts(
