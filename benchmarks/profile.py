@@ -30,18 +30,18 @@ def main() -> None:
     os.environ["JIXIAO_WORKERS"] = "1"
     from pyinstrument import Profiler
 
-    from assets import ingest
     from assets.settings import Settings
+    from pipelines import runner
 
     folder, _ = corpus(tables)
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(folder, Path(scratch) / "data")
-        inventory = ingest.scan_landing(settings)
+        inventory = runner.scan_landing(settings)
         steps: dict[str, Callable[[], object]] = {
-            "parse": lambda: ingest.build_bronze(settings, inventory),
-            "normalize": lambda: ingest.build_silver(settings, inventory),
-            "validate": lambda: ingest.assess_new(settings, inventory, True),
-            "load": lambda: ingest.load_and_publish(settings, inventory),
+            "parse": lambda: runner.build_bronze(settings, inventory),
+            "normalize": lambda: runner.build_silver(settings, inventory),
+            "validate": lambda: runner.assess_new(settings, inventory, True),
+            "load": lambda: runner.publish(settings, inventory),
         }
         if stage in ("validate", "load"):
             import great_expectations  # noqa: F401  (a start-up cost, not the stage's)

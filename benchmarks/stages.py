@@ -17,8 +17,8 @@ started = time.perf_counter()
 import duckdb  # noqa: E402
 import polars  # noqa: E402, F401
 
-from assets import ingest  # noqa: E402
 from assets.settings import Settings  # noqa: E402
+from pipelines import runner  # noqa: E402
 
 core_imports = time.perf_counter() - started
 
@@ -40,17 +40,17 @@ def main() -> None:
     settings = Settings(landing, data)
     if mode == "stages":
         shutil.rmtree(data, ignore_errors=True)
-        inventory = timed(results, "scan", ingest.scan_landing, settings)
-        timed(results, "parse", ingest.build_bronze, settings, inventory)
-        timed(results, "normalize", ingest.build_silver, settings, inventory)
-        timed(results, "validate", ingest.assess_new, settings, inventory, True)
-        timed(results, "load", ingest.load_and_publish, settings, inventory)
-        timed(results, "noop_rerun", ingest.run_pipeline, settings, True)
+        inventory = timed(results, "scan", runner.scan_landing, settings)
+        timed(results, "parse", runner.build_bronze, settings, inventory)
+        timed(results, "normalize", runner.build_silver, settings, inventory)
+        timed(results, "validate", runner.assess_new, settings, inventory, True)
+        timed(results, "load", runner.publish, settings, inventory)
+        timed(results, "noop_rerun", runner.run_pipeline, settings, True)
     elif mode == "whole":
         shutil.rmtree(data, ignore_errors=True)
-        timed(results, "whole_run", ingest.run_pipeline, settings, True)
+        timed(results, "whole_run", runner.run_pipeline, settings, True)
     elif mode == "incremental":
-        timed(results, "one_new_file", ingest.run_pipeline, settings, True)
+        timed(results, "one_new_file", runner.run_pipeline, settings, True)
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     results["indicator_rows"] = con.execute(
         "SELECT count(*) FROM fact_indicator_target"

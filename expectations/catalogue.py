@@ -1,4 +1,6 @@
-"""The rule catalogue (`rules.csv`): the one list that suites, rules, docs and tests read."""
+"""The rule registry (`rules.csv`): each rule's id, severity, the engine and the place that
+implement it (parser module, GX suite, Polars rule, SQL file), the asset its check is attached
+to, and what a planner reads of it. Suites, checks, docs and tests all read this one table."""
 
 from __future__ import annotations
 
@@ -29,6 +31,12 @@ FINDINGS_SCHEMA: dict[str, pl.DataType] = {
 @cache
 def rules() -> pl.DataFrame:
     return pl.read_csv(CATALOGUE_PATH, infer_schema=False)
+
+
+def implementations(rule_id: str) -> list[str]:
+    """Where a rule is implemented: source files, GX suite names or SQL files, as registered."""
+    registered = rules().filter(pl.col("rule_id") == rule_id)["implementation"].item()
+    return [place.strip() for place in registered.split(";")]
 
 
 def rule_ids() -> list[str]:

@@ -12,21 +12,11 @@ import sys
 from pathlib import Path
 
 from assets import reference
+from assets.numbers import AMOUNT_REGEX, NUMBER_REGEX
 from assets.reference import AMOUNT_FIELDS
-from expectations.catalogue import rules
+from expectations.catalogue import implementations, rules
 
 SUITES_DIR = Path(__file__).with_name("suites")
-# Numbers as the normalizer reads them (its NFKC folds the full-width forms), spelled with
-# explicit classes rather than \d and \s: those send pandas back to Python's `re`, row by row,
-# where these run in pyarrow's RE2 over the whole column.
-BLANK = "[ \t\u00a0\u3000]*"
-DIGIT = "[0-9\uff10-\uff19]"
-DIGITS_AND_COMMAS = "[0-9\uff10-\uff19,\uff0c]*"
-POINT = "[.\uff0e]"
-NUMBER_BODY = f"[+\uff0b\uff0d-]?(?:{DIGIT}{DIGITS_AND_COMMAS}(?:{POINT}{DIGIT}*)?|{POINT}{DIGIT}+)"
-NUMBER_REGEX = f"^{BLANK}{NUMBER_BODY}{BLANK}$"
-MONEY_UNITS = "|".join(sorted(reference.money_units()["unit"], key=len, reverse=True))
-AMOUNT_REGEX = f"^{BLANK}{NUMBER_BODY}{BLANK}(?:{MONEY_UNITS})?{BLANK}$"
 # operator class / value kind pairs that agree (GX's column-pair set check iterates rows in
 # Python, ~50 µs a row; one combined column keeps W106 vectorized).
 OPERATOR_VALUE_PAIRS = [
@@ -172,19 +162,18 @@ def _raw_only_units() -> list[str]:
     return sorted(set(units["raw"]) - set(units["measure_unit"]))
 
 
-def _keys(keys: list[str], unique: list[str]) -> list[Spec]:
-    specs = [_spec("G201", "ExpectColumnValuesToNotBeNull", column=c) for c in keys]
-    specs += [_spec("G201", "ExpectColumnValuesToBeUnique", column=c) for c in unique]
-    return specs
+def _unique(columns: list[str]) -> list[Spec]:
+    """G201: single-column keys unique (their NOT NULL is the DDL's; compound keys are G207)."""
+    return [_spec("G201", "ExpectColumnValuesToBeUnique", column=c) for c in columns]
 
 
 def warehouse_dim_unit() -> list[Spec]:
-    return _keys(["unit_key", "unit_code"], ["unit_key", "unit_code"])
+    return _unique(["unit_key", "unit_code"])
 
 
 def warehouse_dim_project() -> list[Spec]:
     return [
-        *_keys(["project_key", "project_code"], ["project_key", "project_code"]),
+        *_unique(["project_key", "project_code"]),
         _spec(
             "G203",
             "ExpectColumnValuesToMatchRegex",
@@ -196,7 +185,7 @@ def warehouse_dim_project() -> list[Spec]:
 
 def warehouse_dim_indicator() -> list[Spec]:
     return [
-        *_keys(["indicator_key", "level1_name"], ["indicator_key"]),
+        *_unique(["indicator_key"]),
         _spec(
             "G202",
             "ExpectColumnValuesToBeInSet",
@@ -206,16 +195,8 @@ def warehouse_dim_indicator() -> list[Spec]:
     ]
 
 
-def warehouse_fact_project_budget() -> list[Spec]:
-    return _keys(["year", "unit_key", "project_key", "source_file", "source_line"], [])
-
-
 def warehouse_fact_indicator_target() -> list[Spec]:
     return [
-        *_keys(
-            ["year", "unit_key", "project_key", "indicator_key", "source_file", "source_line"],
-            [],
-        ),
         _spec(
             "G202",
             "ExpectColumnValuesToBeInSet",
@@ -262,7 +243,6 @@ SUITES = {
     "warehouse_dim_unit": warehouse_dim_unit,
     "warehouse_dim_project": warehouse_dim_project,
     "warehouse_dim_indicator": warehouse_dim_indicator,
-    "warehouse_fact_project_budget": warehouse_fact_project_budget,
     "warehouse_fact_indicator_target": warehouse_fact_indicator_target,
     "warehouse_dq_issue": warehouse_dq_issue,
     "warehouse_dq_file": warehouse_dq_file,
@@ -284,9 +264,11 @@ def rendered() -> dict[str, str]:
     }
 
 
-ENFORCED_ELSEWHERE = {
-    "parser": "the parser (`assets/bronze/parse.py`)",
-    "polars": "a Polars rule (`expectations/table_rules.py`)",
+ENGINES = {
+    "parser": "the parser",
+    "polars": "a Polars rule",
+    "gx": "the GX suite",
+    "sql": "the SQL query",
 }
 RULES_DOCUMENT = Path(__file__).with_name("RULES.md")
 
@@ -309,19 +291,15 @@ def rules_document() -> str:
         "",
     ]
     for row in rules().iter_rows(named=True):
-        rule_id = row["rule_id"]
-        if row["engine"] == "gx":
-            enforced = sorted(set(where.get(rule_id, [])))
-        elif rule_id == "W108":
-            enforced = ["the load (`warehouse/load/02_incoming.sql`)"]
-        else:
-            enforced = [ENFORCED_ELSEWHERE[row["engine"]]]
+        places = ", ".join(f"`{place}`" for place in implementations(row["rule_id"]))
+        expectations = sorted(set(where.get(row["rule_id"], [])))
         lines += [
-            f"## {rule_id} — {row['severity']}: {row['title']}",
+            f"## {row['rule_id']} — {row['severity']}: {row['title']}",
             "",
             f"- Why a planner cares: {row['why']}.",
             f"- In the sample: {row['sample_example']}.",
-            "- Enforced by: " + "; ".join(enforced) + ".",
+            f"- Implemented by {ENGINES[row['engine']]}: {places}; checked on `{row['guards']}`.",
+            *[f"  - {expectation}" for expectation in expectations],
             "",
         ]
     return "\n".join(lines)

@@ -73,11 +73,11 @@ def build_docs(docs_dir: Path) -> Path:
     return docs_dir / "index.html"
 
 
-def _checkpoint(context: Any, suite_name: str, with_docs: bool) -> Any:
+def _checkpoint(context: Any, suite_name: str) -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    name = f"{suite_name}{'_docs' if with_docs else ''}"
+    name = suite_name
     existing = {c.name for c in context.checkpoints.all()}
     if name in existing:
         return context.checkpoints.get(name)
@@ -92,14 +92,8 @@ def _checkpoint(context: Any, suite_name: str, with_docs: bool) -> Any:
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=name, data=batch, suite=suite)
     )
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if with_docs else []
     return context.checkpoints.add(
-        gx.Checkpoint(
-            name=name,
-            validation_definitions=[definition],
-            actions=actions,
-            result_format=SUMMARY,
-        )
+        gx.Checkpoint(name=name, validation_definitions=[definition], result_format=SUMMARY)
     )
 
 
@@ -119,13 +113,9 @@ def validate(
     frame: pl.DataFrame,
     suite_name: str,
     docs_dir: Path | None = None,
-    update_docs: bool = True,
-    locate_in_polars: bool = True,
 ) -> SuiteResult:
-    """Validate `frame` against a committed suite; findings carry the rows' lineage.
-
-    `locate_in_polars=False` takes every rejected row from GX's complete results instead (the
-    slow path; tests compare the two)."""
+    """Validate `frame` against a committed suite; findings carry the rows' lineage. With
+    `docs_dir`, the validation is kept for the Data Docs that `build_docs` renders there."""
     specs = load_suite(suite_name)
     if frame.height == 0:
         return SuiteResult(empty_findings(), _stats([], suite_name))
@@ -139,11 +129,11 @@ def validate(
     )
     to_validate = checked.to_pandas(use_pyarrow_extension_array=True)
     context = _context(str(docs_dir) if docs_dir else None)
-    checkpoint = _checkpoint(context, suite_name, docs_dir is not None and update_docs)
+    checkpoint = _checkpoint(context, suite_name)
     batch = {"dataframe": to_validate}
     outcome = checkpoint.run(batch_parameters=batch)
     results = [r for run in outcome.run_results.values() for r in run.results]
-    rows = _rejected(checked, results, checkpoint, batch, suite_name, locate_in_polars)
+    rows = _rejected(checked, results, checkpoint, batch, suite_name)
     pointers = sorted(
         {str(v) for spec in specs for k, v in spec["meta"].items() if k.endswith("_column")}
     )
@@ -216,26 +206,23 @@ def _rejected(
     checkpoint: Any,
     batch: dict,
     suite_name: str,
-    locate_in_polars: bool,
 ) -> list[pl.Series]:
     """Each expectation's rejected rows: found in Polars, trusted only where the count is GX's
     own; otherwise (never seen on real data, but a Polars and a pandas regex engine may one day
     disagree) GX is asked again for that suite with complete index lists."""
     specs = [(r.expectation_config.type, r.expectation_config.kwargs) for r in results]
-    located = rejected_rows(checked, specs) if locate_in_polars else [None] * len(results)
+    located = rejected_rows(checked, specs)
     disputed = [
         i
         for i, (result, rows) in enumerate(zip(results, located, strict=True))
         if rows is None or rows.len() != int(result.result.get("unexpected_count") or 0)
     ]
     if disputed:
-        if locate_in_polars:
-            log.warning(
-                "%s: rows located in Polars disagree with GX for %s; asking GX for complete "
-                "results",
-                suite_name,
-                ", ".join(results[i].expectation_config.type for i in disputed),
-            )
+        log.warning(
+            "%s: rows located in Polars disagree with GX for %s; asking GX for complete results",
+            suite_name,
+            ", ".join(results[i].expectation_config.type for i in disputed),
+        )
         (definition,) = checkpoint.validation_definitions
         again = definition.run(batch_parameters=batch, result_format=COMPLETE)
         complete = {r.expectation_config.id: r for r in again.results}

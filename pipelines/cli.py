@@ -43,14 +43,17 @@ def prepare_dagster_home(settings: Settings) -> Path:
 
 def run(_: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    from assets.ingest import RunInProgressError, run_lock
+    from pipelines.runner import RunInProgressError, run_lock
 
     try:
-        with run_lock(settings):
-            pass
+        with run_lock(settings):  # taken once, held for the whole Dagster run
+            return _run_job(settings)
     except RunInProgressError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return 75
+
+
+def _run_job(settings: Settings) -> int:
     prepare_dagster_home(settings)
     print(f"jixiao: landing {settings.landing_dir}  →  warehouse {settings.warehouse_path}")
     started = time.perf_counter()

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from assets.graph import ALL_ASSETS
+from pipelines.assets import ALL_ASSETS
 from pipelines.jobs import nightly_job
 from pipelines.loggers import progress_logger
-from pipelines.resources import JixiaoPaths
+from pipelines.resources import resources
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import landing_sensor
 
@@ -14,6 +14,9 @@ defs = dg.Definitions(
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     sensors=[landing_sensor],
-    resources={"paths": JixiaoPaths()},
+    resources=resources(),
+    # Two cores: the multiprocess executor re-imports the code for every step and costs more
+    # than the work; "Materialize all" and `dagster asset materialize` run in-process too.
+    executor=dg.in_process_executor,
     loggers={"console": dg.colored_console_logger, "progress": progress_logger},
 )

@@ -9,13 +9,24 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from assets.bronze.parse import ParsedFile, parse_file
-from assets.ingest import RunSummary, run_pipeline
+from assets.bronze.parse import ParsedFile, parse_files
 from assets.settings import REPO_ROOT, Settings
 from assets.silver.normalize import SilverFrames, normalize
+from pipelines.runner import Publication, run_pipeline
 
 SAMPLE_NAME = "000_68c33a3151049f34.txt"
 SAMPLE_PATH = REPO_ROOT / "data" / "landing" / SAMPLE_NAME
+
+
+def parse_file(data: bytes) -> ParsedFile:
+    """One export through the batch parser."""
+    return parse_files([data])[0]
+
+
+def normalize_file(parsed: ParsedFile, source_file: str, sha256: str) -> SilverFrames:
+    """One parsed export through the batch normalizer, with the lineage bronze would give it."""
+    lineage = [pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("source_sha256")]
+    return normalize(parsed.tables.with_columns(lineage), parsed.indicators.with_columns(lineage))
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +46,7 @@ def parsed(sample_bytes: bytes) -> ParsedFile:
 
 @pytest.fixture(scope="session")
 def silver_frames(parsed: ParsedFile) -> SilverFrames:
-    return normalize(parsed.tables, parsed.indicators, SAMPLE_NAME, "sample")
+    return normalize_file(parsed, SAMPLE_NAME, "sample")
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +78,7 @@ class Workspace:
         os.utime(path, (self._clock, self._clock))
         return path
 
-    def run(self, docs: bool = False) -> RunSummary:
+    def run(self, docs: bool = False) -> Publication:
         return run_pipeline(self.settings, docs=docs)
 
     def sql(self, query: str) -> list[tuple]:
@@ -103,3 +114,35 @@ def replace_line(text: str, line: int, old: str, new: str) -> str:
 
 
 Corruptor = Callable[[str, int, str, str], str]
+
+
+def _set(frame: pl.DataFrame, row: int, **values: object) -> pl.DataFrame:
+    """`frame` with some cells of one row replaced (None: a missing value)."""
+    return frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == row)
+        .then(pl.lit(value, dtype=frame.schema[column]))
+        .otherwise(pl.col(column))
+        .alias(column)
+        for column, value in values.items()
+    )
+
+
+@pytest.fixture(scope="session")
+def tripped_budget(budget: pl.DataFrame) -> pl.DataFrame:
+    """The sample's budget rows with every kind of expectation of its suite broken somewhere."""
+    frame = _set(budget, 0, year=None)
+    frame = _set(frame, 1, unit_code=None, project_name=None)
+    frame = _set(frame, 2, total_raw="七百", fiscal_raw="１２.５万元")  # bad / good (full-width)
+    frame = _set(frame, 3, execution_weight_raw="十", special_account_raw=" 3,000 ")
+    frame = _set(frame, 4, fiscal_in_range=False, social_unit_assumed=True)
+    return _set(frame, 5, bank_loan_raw="abc", execution_weight_in_range=False)
+
+
+@pytest.fixture(scope="session")
+def tripped_targets(targets: pl.DataFrame) -> pl.DataFrame:
+    frame = _set(targets, 0, level1_key=None)
+    frame = _set(frame, 1, level1_key="产出乱码", weight_raw="十")
+    frame = _set(frame, 2, year_weight_raw="10%", weight_in_range=False)
+    frame = _set(frame, 3, year_target_value=None)  # ignored: one side missing
+    frame = _set(frame, 5, level2_repaired=True, operator_value="qualitative/number")
+    return _set(frame, 6, level2_name="奇怪指标", year_weight_in_range=False)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assets.ingest import run_pipeline
 from assets.settings import Settings
 from benchmarks.corpus import generate_corpus
+from pipelines.runner import run_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +92,14 @@ def test_quirks_are_repaired_not_lost(corpus_run):
 
 def test_parallel_batches_give_the_same_warehouse(corpus_run, tmp_path: Path, monkeypatch):
     """Many small batches on two worker threads load exactly what one inline batch loads."""
-    from assets import ingest
+    from pipelines import runner
 
     manifest, settings, _ = corpus_run
-    monkeypatch.setattr(ingest, "BATCH_BYTES", 1)  # one file per batch
+    monkeypatch.setattr(runner, "BATCH_BYTES", 1)  # one file per batch
     monkeypatch.setenv("JIXIAO_WORKERS", "2")
     parallel = Settings(settings.landing_dir, tmp_path / "data")
-    inventory = ingest.scan_landing(parallel)
-    assert len(ingest.batches(inventory, ingest.first_names(inventory))) == manifest.files > 1
+    inventory = runner.scan_landing(parallel)
+    assert len(runner.batches(inventory, runner.first_names(inventory))) == manifest.files > 1
     summary = run_pipeline(parallel, docs=False)
     assert summary.published
     query = (

@@ -6,17 +6,16 @@ import os
 from pathlib import Path
 
 import dagster as dg
-import polars as pl
 import pytest
 
-from assets.gold import invariants
-from assets.graph import ALL_ASSETS
 from expectations.catalogue import rule_ids
+from pipelines.assets import ALL_ASSETS
 from pipelines.cli import main
 from pipelines.definitions import defs
-from pipelines.resources import JixiaoPaths
+from pipelines.resources import JixiaoPaths, resources
 from pipelines.sensors import landing_sensor
 from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace
+from warehouse import invariants
 
 WARNING_RULES_ON_SAMPLE = {"W101", "W102", "W103", "W105", "W106", "W107"}
 
@@ -58,9 +57,9 @@ def materialize(space: Workspace) -> dg.ExecuteInProcessResult:
         return dg.materialize(
             ALL_ASSETS,
             instance=instance,
-            resources={
-                "paths": JixiaoPaths(landing_dir=str(space.landing), data_dir=str(space.data))
-            },
+            resources=resources(
+                JixiaoPaths(landing_dir=str(space.landing), data_dir=str(space.data))
+            ),
             raise_on_error=False,
         )
 
@@ -75,8 +74,9 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
     assert all(evaluations[name].severity == dg.AssetCheckSeverity.WARN for name in failing)
     assert evaluations["W102"].metadata["findings"].value == 4
     assert evaluations["W107"].metadata["findings"].value == 6
-    guards = [n for n in invariants.INVARIANTS if n != "warehouse_expectations"]
-    for name in [*guards, "G201", "G202", "G203"]:
+    guards = [rule_id for rule_id in rule_ids() if rule_id.startswith("G")]
+    assert guards == ["G201", "G202", "G203", "G204", "G205", "G206", "G207"]
+    for name in guards:
         assert evaluations[name].passed
         assert evaluations[name].severity == dg.AssetCheckSeverity.ERROR
     every_rule = {c for c in evaluations if c[0] in "EWG" and c[1:].isdigit()}
@@ -103,17 +103,15 @@ def test_failing_invariant_stops_the_publish(workspace: Workspace, dagster_home:
     before = workspace.sql("SELECT count(*) FROM fact_project_budget")
     workspace.deliver("2025.txt", SAMPLE_PATH.read_text().replace("2024年度", "2025年度").encode())
 
-    def defect(con, lake, versions=None) -> pl.DataFrame:
-        return pl.DataFrame({"defect": ["simulated"]})
+    registered = invariants.rule_sql
 
-    monkeypatch.setitem(
-        invariants.INVARIANTS, "facts_join_dimensions", ("simulated defect", defect)
-    )
+    def defect(rule_id: str) -> str:
+        return "SELECT 'simulated' AS defect" if rule_id == "G205" else registered(rule_id)
+
+    monkeypatch.setattr(invariants, "rule_sql", defect)
     result = materialize(workspace)
     assert not result.success
-    evaluation = [
-        e for e in result.get_asset_check_evaluations() if e.check_name == "facts_join_dimensions"
-    ]
+    evaluation = [e for e in result.get_asset_check_evaluations() if e.check_name == "G205"]
     assert evaluation and not evaluation[0].passed
     assert workspace.sql("SELECT count(*) FROM fact_project_budget") == before
     assert not workspace.settings.warehouse_path.with_name(".warehouse.staging.duckdb").exists()

@@ -6,9 +6,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from assets.bronze.parse import parse_file
-from assets.silver.normalize import normalize
-from tests.conftest import SAMPLE_NAME, replace_line
+from tests.conftest import SAMPLE_NAME, normalize_file, parse_file, replace_line
 
 PARTY_PROJECT = "54000021Y000000005232"
 
@@ -120,7 +118,7 @@ def test_nfkc_applies_to_goals(budget):
 
 def _silver(data: bytes):
     parsed = parse_file(data)
-    return normalize(parsed.tables, parsed.indicators, SAMPLE_NAME, "sample")
+    return normalize_file(parsed, SAMPLE_NAME, "sample")
 
 
 def test_gb18030_and_bom_crlf_give_identical_silver(sample_text, silver_frames):
@@ -143,7 +141,7 @@ def test_value_fused_with_unit_and_label_fused_with_value(sample_text):
     parsed = parse_file(text.encode())
     row = parsed.tables.filter(pl.col("table_seq") == 5).row(0, named=True)
     assert (row["total"], row["fiscal"]) == ("12.00万元", "12.00万元")
-    silver = normalize(parsed.tables, parsed.indicators, "f", "x").project_budget
+    silver = normalize_file(parsed, "f", "x").project_budget
     mobile = silver.filter(pl.col("table_seq") == 5).row(0, named=True)
     assert mobile["total_yuan"] == Decimal("120000.00") and not mobile["total_unit_assumed"]
     assert mobile["fiscal_yuan"] == Decimal("120000.00") and not mobile["fiscal_unit_assumed"]

@@ -9,9 +9,8 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assets.bronze.parse import parse_file
-from assets.silver.normalize import normalize
 from benchmarks.corpus import make_table, render_table
+from tests.conftest import normalize_file, parse_file
 
 QUIRKS = ("label_less", "shifted", "amount_without_unit", "no_bank_loan_line", "html_goal")
 
@@ -51,7 +50,7 @@ def test_any_amount_or_weight_text_normalizes_without_raising(cells: list[str]):
     row = text[grid:row_end].split("\t")
     row[7] = weight
     parsed = parse_file((text[:grid] + "\t".join(row) + text[row_end:]).encode())
-    frames = normalize(parsed.tables, parsed.indicators, "f.txt", "sha")
+    frames = normalize_file(parsed, "f.txt", "sha")
     budget = frames.project_budget
     assert budget.height == 1
     overflowed = budget.filter(~pl.col("total_in_range"))
@@ -111,7 +110,7 @@ def test_generated_tables_round_trip(seed: int, tables: int, quirks: set[str], e
         data = text.encode()
     parsed = parse_file(data)
     assert parsed.findings.filter(pl.col("rule_id").str.starts_with("E")).height == 0
-    silver = normalize(parsed.tables, parsed.indicators, "generated.txt", "x")
+    silver = normalize_file(parsed, "generated.txt", "x")
     budget = silver.project_budget
     assert budget.height == len(specs)
     assert budget["project_code"].to_list() == [s.project.split("-")[0] for s in specs]

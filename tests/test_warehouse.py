@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.gold.load import PUBLISHED_TABLES
 from assets.settings import REPO_ROOT
 from tests.conftest import SAMPLE_NAME, Workspace, replace_line
+from warehouse.load import PUBLISHED_TABLES
 
 PHONES = ("18089987157", "18100985913", "18089977157")
 
@@ -281,8 +281,8 @@ KILLED_LOAD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from assets.settings import Settings
-    from assets.gold import load
-    from assets.ingest import run_pipeline
+    from pipelines.runner import run_pipeline
+    from warehouse import load
 
     signal_file = Path(sys.argv[3])
     original_stage = load.stage
@@ -331,7 +331,7 @@ def test_load_killed_mid_way_leaves_the_previous_warehouse(workspace: Workspace,
 
 
 def test_two_runs_at_once_refuse_with_a_clear_message(workspace: Workspace, sample_bytes: bytes):
-    from assets.ingest import RunInProgressError, run_lock
+    from pipelines.runner import RunInProgressError, run_lock
 
     workspace.deliver(SAMPLE_NAME, sample_bytes)
     holder = subprocess.Popen(
@@ -377,32 +377,38 @@ def test_staging_is_never_the_published_file(loaded_sample: Workspace):
     assert Path(loaded_sample.settings.warehouse_path).exists()
 
 
-def test_each_invariant_trips_on_a_tampered_copy(loaded_sample: Workspace, tmp_path: Path):
-    from assets.gold import invariants
+def test_each_guard_rule_trips_on_a_tampered_copy(loaded_sample: Workspace, tmp_path: Path):
+    from warehouse import invariants
 
-    clean = invariants.check_all(loaded_sample.settings.warehouse_path, loaded_sample.settings.lake)
-    assert {name: rows.height for name, rows in clean.items()} == dict.fromkeys(
-        invariants.INVARIANTS, 0
-    )
+    lake = loaded_sample.settings.lake
+    versions = lake.quality.done_versions()
+    clean = invariants.check_all(loaded_sample.settings.warehouse_path, lake, versions)
+    guards = ["G201", "G202", "G203", "G204", "G205", "G206", "G207"]
+    assert {name: rows.height for name, rows in clean.items()} == dict.fromkeys(guards, 0)
     copy = tmp_path / "tampered.duckdb"
     copy.write_bytes(loaded_sample.settings.warehouse_path.read_bytes())
     con = duckdb.connect(str(copy))
+    con.execute("INSERT INTO dim_unit SELECT * FROM dim_unit")  # G201: keys no longer unique
+    con.execute("UPDATE fact_indicator_target SET operator = '≥' WHERE source_line = 14")
+    con.execute("UPDATE dim_project SET handler_phone_masked = '18089987157' WHERE project_key = 1")
     con.execute(
         "INSERT INTO dq_issue (rule_id, severity, source_file, source_sha256, source_table) "
         "SELECT 'E003', 'error', source_file, source_sha256, 2 FROM fact_project_budget LIMIT 1"
     )
-    with pytest.raises(duckdb.ConstraintException):  # the foreign keys refuse a dangling fact
-        con.execute("UPDATE fact_indicator_target SET indicator_key = 999 WHERE source_line = 13")
+    # No foreign key refuses a dangling fact: G205 is the one guard of that invariant.
+    con.execute("UPDATE fact_indicator_target SET indicator_key = 999 WHERE source_line = 13")
     con.execute("UPDATE fact_project_budget SET total_yuan = total_yuan + 1 WHERE source_line = 3")
-    con.execute("UPDATE dim_project SET handler_phone_masked = '18089987157' WHERE project_key = 1")
+    con.execute("INSERT INTO dq_table SELECT * FROM dq_table WHERE source_table = 1")
     con.close()
-    found = invariants.check_all(copy, loaded_sample.settings.lake)
+    found = invariants.check_all(copy, lake, versions)
     assert {name: rows.height for name, rows in found.items()} == {
-        "no_error_tables_in_facts": 1 + 11,  # table 2: its budget row and its 11 indicator rows
-        "facts_join_dimensions": 0,
-        "totals_match_silver": 1,
-        "no_full_phone_numbers": 1,
-        "warehouse_expectations": 1,  # G203 on the unmasked phone
+        "G201": 4,  # unit_key and unit_code, each on both copies of the row
+        "G202": 1,  # a raw operator spelling
+        "G203": 1,  # the unmasked phone
+        "G204": 1 + 11,  # table 2: its budget row and its 11 indicator rows
+        "G205": 1,  # the dangling indicator key
+        "G206": 1,  # the total that differs from silver
+        "G207": 1,  # the doubled table record
     }
 
 
@@ -445,7 +451,7 @@ def test_a_quiet_night_never_imports_great_expectations(workspace: Workspace, sa
     workspace.run()
     probe = (
         "import sys; from pathlib import Path; from assets.settings import Settings; "
-        "from assets.ingest import run_pipeline; "
+        "from pipelines.runner import run_pipeline; "
         "summary = run_pipeline(Settings(Path(sys.argv[1]), Path(sys.argv[2]))); "
         "print(summary.published, 'great_expectations' in sys.modules)"
     )
@@ -553,59 +559,64 @@ def test_a_superseded_winner_falls_back_to_the_earlier_delivery(
     ) == [(SAMPLE_NAME, 3, "54010024T000001414726")]
 
 
-def test_lake_layout_bronze_per_content_silver_per_batch(loaded_sample: Workspace):
-    """Bronze: one set of files per content hash, every row stamped with its lineage. Silver:
-    per batch and year, found through each content's marker."""
-    import polars as pl
-
-    from assets.bronze import store as bronze
+def test_lake_layout_every_layer_per_batch_with_a_marker_per_version(
+    loaded_sample: Workspace,
+):
+    """Bronze, silver and quality: files per batch (silver also per year), every row stamped
+    with its lineage, and one marker per version that names its files and carries what the
+    next layer needs (the encoding reaches dq_file through them)."""
+    from assets.lake import batch_name
     from assets.silver import store as silver
 
     lake = loaded_sample.settings.lake
     sha256 = hashlib.sha256((loaded_sample.landing / SAMPLE_NAME).read_bytes()).hexdigest()
-    tables = pl.read_parquet(lake.bronze("tables", sha256))
+    batch = batch_name([sha256])
+    tables = lake.bronze.read([sha256], "tables")
     assert tables.height == 9
     assert tables.select("source_sha256", "source_file").unique().rows() == [(sha256, SAMPLE_NAME)]
-    assert pl.read_parquet(lake.bronze("indicators", sha256))[
-        "source_sha256"
-    ].unique().to_list() == [sha256]
-    assert silver.done_versions(lake) == [sha256]
-    assert silver.years_of(lake, sha256) == [2024]
-    batch = silver.batch_name([sha256])
-    assert silver.sources(lake, [sha256], "indicator_target") == {
-        str(lake.silver("indicator_target", 2024, batch)): [sha256]
+    for store in (lake.bronze, lake.silver, lake.quality):
+        assert store.done_versions() == [sha256]
+        assert store.meta(sha256)["encoding"] == "utf-8"
+        assert store.meta(sha256)["lines"] == 174  # 173 newlines, and the empty line after them
+    assert lake.silver.meta(sha256)["years"] == [2024]
+    assert lake.silver.sources([sha256], "indicator_target") == {
+        str(lake.silver.path("indicator_target", batch, 2024)): [sha256]
+    }
+    assert lake.silver.sources([sha256], "parse_findings") == {}  # the sample parses cleanly
+    assert lake.quality.sources([sha256], "findings") == {
+        str(lake.quality.path("findings", batch)): [sha256]
     }
     frames = silver.read(lake, [sha256])
     assert (frames.project_budget.height, frames.indicator_target.height) == (9, 75)
     assert silver.read(lake, []).indicator_target.height == 0
-    assert bronze.read(lake, sha256).tables.columns == tables.drop(bronze.LINEAGE).columns
+    assert loaded_sample.sql("SELECT encoding FROM dq_file") == [("utf-8",)]
 
 
 def test_a_batch_interrupted_between_its_markers_is_never_read_twice(tmp_path: Path):
     """A batch's files hold every member; a crash after some members' markers are written
     leaves the others to be redone in a batch of their own. Their rows, now in two files, must
     be read from the file their marker names only."""
-    from assets import ingest
     from assets.settings import Settings
     from assets.silver import store as silver
     from benchmarks.corpus import generate_corpus
+    from pipelines import runner
 
     manifest = generate_corpus(tmp_path / "landing", 120, seed=5, file_tables=(60, 60))
     settings = Settings(tmp_path / "landing", tmp_path / "data")
     lake = settings.lake
-    inventory = ingest.scan_landing(settings)
-    ingest.build_bronze(settings, inventory)
-    ingest.build_silver(settings, inventory)
-    ingest.assess_new(settings, inventory, docs=False)
-    first, second = sorted(silver.done_versions(lake))
+    inventory = runner.scan_landing(settings)
+    runner.build_bronze(settings, inventory)
+    runner.build_silver(settings, inventory)
+    runner.assess_new(settings, inventory, docs=False)
+    first, second = lake.silver.done_versions()
     # The crash: the second member's markers were never written.
-    lake.silver_done(second).unlink()
-    lake.findings_done(second).unlink()
-    summary = ingest.run_pipeline(settings, docs=False)
+    lake.silver.marker_path(second).unlink()
+    lake.quality.marker_path(second).unlink()
+    summary = runner.run_pipeline(settings, docs=False)
 
     assert summary.published
-    assert silver.sources(lake, [first], "project_budget").keys() != (
-        silver.sources(lake, [second], "project_budget").keys()
+    assert lake.silver.sources([first], "project_budget").keys() != (
+        lake.silver.sources([second], "project_budget").keys()
     )
     frames = silver.read(lake, [first, second])
     assert frames.project_budget.height == manifest.tables
@@ -631,20 +642,20 @@ def test_a_file_that_changes_or_vanishes_after_the_scan_waits_for_the_next_run(
 ):
     """Between the scan and the parse, one file is rewritten and another deleted: the run
     loads what it could verify, and the next run picks up the new bytes."""
-    from assets import ingest
+    from pipelines import runner
 
     workspace.deliver("a.txt", sample_bytes)
     other = sample_text.replace("54010024T000001414726", "54010024T000009999999")
     workspace.deliver("b.txt", other.encode())
     settings = workspace.settings
-    inventory = ingest.scan_landing(settings)
+    inventory = runner.scan_landing(settings)
     corrected = sample_text.replace("0.20", "0.30", 1).encode()
     workspace.deliver("a.txt", corrected)
     (workspace.landing / "b.txt").unlink()
-    ingest.build_bronze(settings, inventory)
-    ingest.build_silver(settings, inventory)
-    ingest.assess_new(settings, inventory, docs=False)
-    summary = ingest.load_and_publish(settings, inventory)
+    runner.build_bronze(settings, inventory)
+    runner.build_silver(settings, inventory)
+    runner.assess_new(settings, inventory, docs=False)
+    summary = runner.publish(settings, inventory)
     assert summary.new_versions == 0  # nothing could be verified: the schema, and no rows
     assert workspace.sql("SELECT count(*) FROM dq_file") == [(0,)]
 
@@ -669,13 +680,11 @@ def test_a_landing_file_named_in_another_encoding_is_skipped_with_a_warning(
     assert "\\xc4\\xe3\\xba\\xc3.txt" in caplog.text and "not UTF-8" in caplog.text
 
 
-def test_bronze_written_before_it_carried_lineage_still_reads(
+def test_bronze_rows_carry_the_name_their_content_is_known_by_now(
     workspace: Workspace, sample_text: str
 ):
-    """A lake from an earlier version (bronze without lineage columns) mixed with new bronze:
-    one read gives every row, stamped with the names the versions are known by now."""
-    import polars as pl
-
+    """Bronze records the name a content was first delivered as; a later read for the next
+    layer stamps every row with the name given now (the first delivery may have gone)."""
     from assets.bronze import store as bronze
 
     workspace.deliver("old.txt", sample_text.encode())
@@ -686,15 +695,12 @@ def test_bronze_written_before_it_carried_lineage_still_reads(
         (name, hashlib.sha256((workspace.landing / name).read_bytes()).hexdigest())
         for name in ("old.txt", "new.txt")
     ]
-    for entity in bronze.ENTITIES:  # the first file loses its lineage columns, as before
-        path = lake.bronze(entity, versions[0][1])
-        pl.read_parquet(path).drop(bronze.LINEAGE).write_parquet(path)
-    for order in (versions, versions[::-1]):
-        tables = bronze.read_entity(lake, order, "tables")
-        assert tables.height == 18
+    renamed = [("renamed.txt", versions[0][1]), versions[1]]
+    for order in (renamed, renamed[::-1]):
+        tables = bronze.read(lake, order, "tables")
         assert dict(tables.group_by("source_file").len().iter_rows()) == {
-            "old.txt": 9,
+            "renamed.txt": 9,
             "new.txt": 9,
         }
         assert tables["source_sha256"].null_count() == 0
-        assert bronze.read_entity(lake, order, "indicators").height == 150
+        assert bronze.read(lake, order, "indicators").height == 150

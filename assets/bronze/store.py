@@ -1,25 +1,23 @@
-"""Bronze on disk: per source content (sha256) its tables, indicator rows and parse findings."""
+"""Bronze on disk: the parser's tables, indicator rows and findings, per batch of file versions.
+
+Every row carries its `source_sha256` (and the name it was delivered as); each version's marker
+records its encoding and line count, which travel forward to silver and the findings store.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from assets.bronze.parse import (
-    FINDING_SCHEMA,
-    ParsedFile,
-    empty_indicators,
-    empty_tables,
-    parse_files,
-)
-from assets.parquet_io import touch_atomic, write_atomic
-from assets.settings import Lake
+from assets.bronze.assemble import empty_indicators, empty_tables
+from assets.bronze.findings import empty_findings
+from assets.bronze.parse import parse_files
+from assets.lake import Lake
 
-ENTITIES = ("tables", "indicators", "findings")
+TEMPLATES = {"tables": empty_tables, "indicators": empty_indicators, "findings": empty_findings}
 
 
 @dataclass(frozen=True)
@@ -33,96 +31,69 @@ class BronzeSummary:
     parse_findings: int
 
 
-def meta_path(lake: Lake, sha256: str) -> Path:
-    return lake.root / "bronze" / "files" / f"{sha256}.json"
-
-
-def exists(lake: Lake, sha256: str) -> bool:
-    """The meta file is written last: its presence means the whole bronze is there."""
-    return meta_path(lake, sha256).exists()
-
-
-def build_batch(
-    lake: Lake, landing_dir: Path, versions: list[tuple[str, str]]
-) -> list[BronzeSummary]:
-    """Parse a batch of (source_file, sha256) in one pass and write each file's bronze.
-
-    The content is re-hashed as it is read: bronze is keyed by bytes, and a file that changed
-    or vanished since the scan is left for the next run.
-    """
-    blobs: list[bytes] = []
-    kept: list[tuple[str, str]] = []
+def _read_landing(
+    landing_dir: Path, versions: list[tuple[str, str]]
+) -> list[tuple[str, str, bytes]]:
+    """The bytes of each version, re-hashed as read: bronze is keyed by bytes, and a file that
+    changed or vanished since the scan is left for the next run."""
+    found = []
     for source_file, sha256 in versions:
         try:
             data = (landing_dir / source_file).read_bytes()
         except OSError:  # gone (or unreadable) since the scan: the next scan will tell
             continue
         if hashlib.sha256(data).hexdigest() == sha256:
-            blobs.append(data)
-            kept.append((source_file, sha256))
+            found.append((source_file, sha256, data))
+    return found
+
+
+def build_batch(
+    lake: Lake, landing_dir: Path, versions: list[tuple[str, str]]
+) -> list[BronzeSummary]:
+    """Parse a batch of (source_file, sha256) in one pass; write one bronze file per entity for
+    the batch, then a marker per version."""
+    found = _read_landing(landing_dir, versions)
+    parsed = parse_files([data for _, _, data in found])
+    frames: dict[str, list[pl.DataFrame]] = {entity: [] for entity in TEMPLATES}
     summaries = []
-    for (source_file, sha256), parsed in zip(kept, parse_files(blobs), strict=True):
+    for (source_file, sha256, _), result in zip(found, parsed, strict=True):
         lineage = [pl.lit(sha256).alias("source_sha256"), pl.lit(source_file).alias("source_file")]
-        # Bronze is only ever read whole (by the normalizer and the assessment): no statistics.
-        for entity in ENTITIES:
-            frame = getattr(parsed, entity).select(*lineage, pl.all())
-            write_atomic(frame, lake.bronze(entity, sha256), statistics=False)
-        summary = BronzeSummary(
-            sha256,
-            source_file,
-            parsed.encoding,
-            parsed.line_count,
-            parsed.tables.height,
-            parsed.indicators.height,
-            parsed.findings.height,
+        for entity in TEMPLATES:
+            frames[entity].append(getattr(result, entity).select(*lineage, pl.all()))
+        summaries.append(
+            BronzeSummary(
+                sha256,
+                source_file,
+                result.encoding,
+                result.line_count,
+                result.tables.height,
+                result.indicators.height,
+                result.findings.height,
+            )
         )
-        touch_atomic(meta_path(lake, sha256), json.dumps(summary.__dict__, ensure_ascii=False))
-        summaries.append(summary)
+    if summaries:
+        lake.bronze.write(
+            {entity: pl.concat(parts) for entity, parts in frames.items()},
+            {s.sha256: s.__dict__ for s in summaries},
+        )
     return summaries
 
 
-LINEAGE = ("source_sha256", "source_file")
-SCHEMAS = {
-    "tables": lambda: empty_tables().schema,
-    "indicators": lambda: empty_indicators().schema,
-    "findings": lambda: pl.Schema(FINDING_SCHEMA),
-}
-
-
-def read_entity(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFrame:
-    """One bronze entity of many (source_file, sha256) versions in one read, each row stamped
-    with the name its content is known by now (the first delivery may since have gone)."""
-    files = [str(lake.bronze(entity, sha256)) for _, sha256 in versions]
+def read(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFrame:
+    """One bronze entity of many (source_file, sha256) versions, each row stamped with the name
+    its content is known by now (the first delivery may since have gone)."""
     names = pl.DataFrame(
         {
-            "path": files,
-            "source_file": [source_file for source_file, _ in versions],
             "source_sha256": [sha256 for _, sha256 in versions],
-        }
+            "source_file": [source_file for source_file, _ in versions],
+        },
+        schema={"source_sha256": pl.String, "source_file": pl.String},
     )
-    # Read against the parser's own schema: files written before bronze carried its lineage (or
-    # before a column was added) read the same as new ones, lineage coming from `versions`.
-    frame = (
-        pl.scan_parquet(
-            files,
-            schema=SCHEMAS[entity](),
-            include_file_paths="path",
-            missing_columns="insert",
-            extra_columns="ignore",
+    frame = lake.bronze.read([sha256 for _, sha256 in versions], entity)
+    if frame is None:
+        frame = TEMPLATES[entity]().with_columns(
+            pl.lit(None, dtype=pl.String).alias("source_sha256")
         )
-        .join(names.lazy(), on="path", how="left", maintain_order="left")
-        .drop("path")
-        .collect()
-    )
-    return frame
-
-
-def read(lake: Lake, sha256: str) -> ParsedFile:
-    meta = json.loads(meta_path(lake, sha256).read_text(encoding="utf-8"))
-    frames = {
-        entity: pl.read_parquet(lake.bronze(entity, sha256)).drop(LINEAGE, strict=False)
-        for entity in ENTITIES
-    }
-    return ParsedFile(
-        meta["encoding"], meta["lines"], frames["tables"], frames["indicators"], frames["findings"]
+    return frame.drop("source_file", strict=False).join(
+        names, on="source_sha256", how="left", maintain_order="left"
     )

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import polars as pl
 
 from assets import reference
+from assets.numbers import amount_parts, as_decimal, in_range
 from assets.reference import AMOUNT_FIELDS
 
 MONEY = pl.Decimal(18, 2)
 TARGET = pl.Decimal(18, 4)
 WEIGHT = pl.Decimal(9, 2)
-NUMBER_PATTERN = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
 LEVEL_SCORE_SUFFIX = r"[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]$"
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"
 HTML_ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&"}
@@ -41,23 +41,6 @@ def strip_html(expr: pl.Expr) -> pl.Expr:
     # One pass, so "&amp;lt;" unescapes once, to "&lt;".
     text = text.str.replace_many(list(HTML_ENTITIES), list(HTML_ENTITIES.values()))
     return clean_text(text)
-
-
-def number_text(expr: pl.Expr) -> pl.Expr:
-    """A cell reduced to what a number would look like: NFKC, no spaces or thousands commas."""
-    return expr.str.normalize("NFKC").str.replace_all(r"[\s,]", "")
-
-
-def as_decimal(expr: pl.Expr, dtype: pl.Decimal) -> pl.Expr:
-    text = number_text(expr)
-    return pl.when(text.str.contains(NUMBER_PATTERN)).then(text.cast(dtype, strict=False))
-
-
-def in_range(expr: pl.Expr, value: pl.Expr) -> pl.Expr:
-    """False when the cell is a number that its decimal column cannot hold (the value is then
-    null, and E004 reports it); text that is no number at all is the regex check's business."""
-    looks_numeric = number_text(expr).str.contains(NUMBER_PATTERN).fill_null(False)
-    return ~looks_numeric | value.is_not_null()
 
 
 def mask_phone(expr: pl.Expr) -> pl.Expr:
@@ -96,10 +79,8 @@ def _code_name(column: str, code: str, name: str) -> dict[str, pl.Expr]:
 def _amount(field: str) -> dict[str, pl.Expr]:
     """An amount in yuan from its cell and unit; a unit fused into the value cell counts too."""
     money = reference.money_units()
-    units = "|".join(sorted(money["unit"], key=len, reverse=True))
-    fused = number_text(pl.col(field)).str.extract_groups(f"^(.*?)({units})?$")
-    value_text = fused.struct.field("1")
-    unit = pl.coalesce(pl.col(f"{field}_unit"), fused.struct.field("2"))
+    value_text, fused_unit = amount_parts(pl.col(field))
+    unit = pl.coalesce(pl.col(f"{field}_unit"), fused_unit)
     factor = unit.replace_strict(
         money["unit"], money["yuan_per_unit"], default=10_000, return_dtype=pl.Int64
     )
@@ -345,18 +326,9 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
     )
 
 
-def normalize(
-    tables: pl.DataFrame,
-    indicators: pl.DataFrame,
-    source_file: str | None = None,
-    sha256: str | None = None,
-) -> SilverFrames:
-    """Normalize one file's bronze (give its name and hash) or a batch of files' bronze (frames
-    that already carry `source_file` and `source_sha256`): batches amortize every expression."""
-    if source_file is not None:
-        lineage = [pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("source_sha256")]
-        tables = tables.with_columns(lineage)
-        indicators = indicators.with_columns(lineage)
+def normalize(tables: pl.DataFrame, indicators: pl.DataFrame) -> SilverFrames:
+    """Normalize a batch of files' bronze (frames that carry `source_file` and `source_sha256`):
+    one pass per batch amortizes every expression."""
     budget = normalize_budget(tables)
     targets = normalize_targets(indicators, budget)
     return SilverFrames(budget, targets)

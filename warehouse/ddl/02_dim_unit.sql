@@ -1,6 +1,6 @@
 CREATE TABLE IF NOT EXISTS dim_unit (
-    unit_key INTEGER PRIMARY KEY,
-    unit_code VARCHAR NOT NULL UNIQUE,
+    unit_key INTEGER NOT NULL,
+    unit_code VARCHAR NOT NULL,
     unit_name VARCHAR,
     department_code VARCHAR,
     department_name VARCHAR

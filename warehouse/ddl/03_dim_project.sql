@@ -1,6 +1,6 @@
 CREATE TABLE IF NOT EXISTS dim_project (
-    project_key INTEGER PRIMARY KEY,
-    project_code VARCHAR NOT NULL UNIQUE,
+    project_key INTEGER NOT NULL,
+    project_code VARCHAR NOT NULL,
     project_name VARCHAR,
     function_code VARCHAR,
     function_name VARCHAR,

@@ -1,11 +1,10 @@
 CREATE TABLE IF NOT EXISTS dim_indicator (
-    indicator_key INTEGER PRIMARY KEY,
+    indicator_key INTEGER NOT NULL,
     level1_name VARCHAR NOT NULL,
     level1_en VARCHAR,
     level2_name VARCHAR NOT NULL,
     level2_en VARCHAR,
-    level3_name VARCHAR NOT NULL,
-    UNIQUE (level1_name, level2_name, level3_name)
+    level3_name VARCHAR NOT NULL
 );
 COMMENT ON TABLE dim_indicator IS 'Indicator hierarchy: level 1 / level 2 canonical, level 3 the indicator itself / 指标维度';
 COMMENT ON COLUMN dim_indicator.indicator_key IS 'Surrogate key, stable from run to run / 指标代理键';

@@ -1,7 +1,7 @@
 CREATE TABLE IF NOT EXISTS fact_project_budget (
-    year INTEGER NOT NULL REFERENCES dim_year (year),
-    unit_key INTEGER NOT NULL REFERENCES dim_unit (unit_key),
-    project_key INTEGER NOT NULL REFERENCES dim_project (project_key),
+    year INTEGER NOT NULL,
+    unit_key INTEGER NOT NULL,
+    project_key INTEGER NOT NULL,
     total_yuan DECIMAL(18, 2),
     fiscal_yuan DECIMAL(18, 2),
     special_account_yuan DECIMAL(18, 2),
@@ -13,8 +13,7 @@ CREATE TABLE IF NOT EXISTS fact_project_budget (
     source_file VARCHAR NOT NULL,
     source_line INTEGER NOT NULL,
     source_sha256 VARCHAR NOT NULL,
-    source_table INTEGER NOT NULL,
-    PRIMARY KEY (year, project_key)
+    source_table INTEGER NOT NULL
 );
 COMMENT ON TABLE fact_project_budget IS 'One project in one year: money by source, execution weight, annual goal / 项目预算事实';
 COMMENT ON COLUMN fact_project_budget.year IS 'Budget year / 年度';

@@ -1,8 +1,8 @@
 CREATE TABLE IF NOT EXISTS fact_indicator_target (
-    year INTEGER NOT NULL REFERENCES dim_year (year),
-    unit_key INTEGER NOT NULL REFERENCES dim_unit (unit_key),
-    project_key INTEGER NOT NULL REFERENCES dim_project (project_key),
-    indicator_key INTEGER NOT NULL REFERENCES dim_indicator (indicator_key),
+    year INTEGER NOT NULL,
+    unit_key INTEGER NOT NULL,
+    project_key INTEGER NOT NULL,
+    indicator_key INTEGER NOT NULL,
     operator VARCHAR,
     operator_raw VARCHAR,
     target_value DECIMAL(18, 4),

@@ -10,8 +10,7 @@ CREATE TABLE IF NOT EXISTS dq_file (
     reason VARCHAR,
     ingested_at TIMESTAMP NOT NULL,
     delivered_at TIMESTAMP,
-    encoding VARCHAR,
-    PRIMARY KEY (source_file, source_sha256)
+    encoding VARCHAR
 );
 COMMENT ON TABLE dq_file IS 'One row per landing file version and what became of it / 文件处理状态';
 COMMENT ON COLUMN dq_file.source_file IS 'Landing file, relative to the landing folder / 来源文件';

@@ -6,8 +6,7 @@ CREATE TABLE IF NOT EXISTS dq_table (
     year INTEGER,
     project_code VARCHAR,
     delivered_at TIMESTAMP,
-    quarantined BOOLEAN NOT NULL,
-    PRIMARY KEY (source_file, source_sha256, source_table)
+    quarantined BOOLEAN NOT NULL
 );
 COMMENT ON TABLE dq_table IS 'One row per table of every live file version: which project-year it delivers, whether it passed the gates; the load picks each project-year''s newest passing delivery from here / 表级交付记录';
 COMMENT ON COLUMN dq_table.source_file IS 'Landing file / 来源文件';

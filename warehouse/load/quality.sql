@@ -11,13 +11,8 @@ CROSS JOIN run_info AS r;
 DELETE FROM dq_issue AS q USING touched AS u
 WHERE q.rule_id = 'W108' AND q.project_code = u.project_code AND q.year = u.year;
 INSERT INTO dq_issue
-SELECT
-    'W108', 'warning', l.source_file, l.source_line, l.year, l.project_code,
-    'project_code', l.project_code,
-    'project-year delivered again: superseded by the newer delivery '
-        || l.winner_file || ':' || l.winner_line,
-    l.source_sha256, l.table_seq, r.ingested_at
-FROM loser AS l
+SELECT w.*, r.ingested_at
+FROM rule_w108 AS w
 CROSS JOIN run_info AS r;
 
 CREATE OR REPLACE TEMP TABLE version_stats AS

@@ -18,13 +18,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.bronze import store as bronze
-from assets.parquet_io import Sources, select_sql
-from assets.settings import Lake
+from assets.lake import Lake, Sources, select_sql
 from assets.silver import store as silver
-from expectations import assess
 from expectations.catalogue import empty_findings
-from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, sql_files
+from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, rule_sql, sql_files
 
 PUBLISHED_TABLES = (
     "dq_table",
@@ -71,54 +68,60 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_sql_folder(con, VIEWS_DIR)
 
 
-def staging_path_for(warehouse_path: Path) -> Path:
-    return warehouse_path.with_name(f".{warehouse_path.stem}.staging.duckdb")
+def _step(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute((LOAD_DIR / f"{name}.sql").read_text(encoding="utf-8"))
 
 
-def stage(lake: Lake, warehouse_path: Path, inventory: pl.DataFrame) -> StagedLoad:
+def _rule(con: duckdb.DuckDBPyConnection, rule_id: str) -> None:
+    """A SQL rule's offending rows, kept for the load steps that record them."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rule_{rule_id.lower()} AS {rule_sql(rule_id)}")
+
+
+def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
     """Build the next warehouse in a staging file; the published one is only read (copied).
 
     Only file versions whose assessment is complete take part: a file that changed or vanished
     between the scan and the parse has no silver yet, and is left for the next run (as if it
     had not arrived).
     """
-    inventory = inventory.filter(pl.col("sha256").is_in(assess.done_versions(lake)))
-    staging = staging_path_for(warehouse_path)
+    inventory = inventory.filter(pl.col("sha256").is_in(lake.quality.done_versions()))
+    published, staging = lake.warehouse, lake.staging_warehouse
     for leftover in (staging, staging.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
-    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    if warehouse_path.exists():
-        if not _has_new_versions(warehouse_path, inventory):
-            return StagedLoad(staging, False, 0, published_counts(warehouse_path))
-        shutil.copyfile(warehouse_path, staging)
+    published.parent.mkdir(parents=True, exist_ok=True)
+    if published.exists():
+        if not _has_new_versions(published, inventory):
+            return StagedLoad(staging, False, 0, published_counts(published))
+        shutil.copyfile(published, staging)
     con = connect(staging)
     try:
         create_schema(con)
         con.register("landing", inventory.to_arrow())
-        con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
+        _step(con, "versions")  # which versions are new, superseded, duplicates
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
         to_load = _column(con, "SELECT source_sha256 FROM to_load")
-        _stage(con, "new_budget", silver.sources(lake, to_load, "project_budget"))
-        _stage(con, "new_findings", assess.sources(lake, to_load), materialize=True)
+        _stage(con, "new_budget", lake.silver.sources(to_load, "project_budget"))
+        _stage(con, "new_findings", lake.quality.sources(to_load, "findings"), materialize=True)
         con.register("file_encoding", _encodings(lake, to_load).to_arrow())
         ingested_at = datetime.now(UTC).replace(tzinfo=None)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE run_info AS SELECT ?::TIMESTAMP AS ingested_at",
             [ingested_at],
         )
-        steps = sql_files(LOAD_DIR)[1:]
-        for path in steps[:2]:  # supersede, then decide the winners
-            con.execute(path.read_text(encoding="utf-8"))
+        _step(con, "supersede")  # a corrected file's earlier version leaves
+        _step(con, "winners")  # each touched project-year's newest passing delivery
+        _rule(con, "W108")
         arriving = _column(con, "SELECT DISTINCT source_sha256 FROM arriving")
-        _stage(con, "arriving_budget", silver.sources(lake, arriving, "project_budget"))
-        _stage(con, "silver_targets", silver.sources(lake, arriving, "indicator_target"))
-        for path in steps[2:]:
-            con.execute(path.read_text(encoding="utf-8"))
+        _stage(con, "arriving_budget", lake.silver.sources(arriving, "project_budget"))
+        _stage(con, "silver_targets", lake.silver.sources(arriving, "indicator_target"))
+        for name in ("incoming", "dimensions", "facts", "quality"):
+            _step(con, name)
         counts = _counts(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return StagedLoad(staging, True, new_versions, counts, tuple(to_load))
+    published_versions = tuple(sorted(set(to_load) | set(arriving)))
+    return StagedLoad(staging, True, new_versions, counts, published_versions)
 
 
 def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:
@@ -127,7 +130,7 @@ def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:
     con = connect(warehouse_path, read_only=True)
     try:
         con.register("landing", inventory.to_arrow())
-        con.execute((LOAD_DIR / "00_versions.sql").read_text(encoding="utf-8"))
+        _step(con, "versions")
         return con.execute("SELECT count(*) FROM new_version").fetchall()[0][0] > 0
     finally:
         con.close()
@@ -187,10 +190,6 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def _encodings(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
-    import json
-
-    rows = [
-        (s, json.loads(bronze.meta_path(lake, s).read_text(encoding="utf-8"))["encoding"])
-        for s in sha256s
-    ]
+    """Each version's encoding, as recorded by the parser and carried forward to quality."""
+    rows = [(s, lake.quality.meta(s)["encoding"]) for s in sha256s]
     return pl.DataFrame(rows, schema=["source_sha256", "encoding"], orient="row")

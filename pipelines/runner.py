@@ -1,7 +1,10 @@
-"""The pipeline's steps as plain functions over settings and the landing inventory.
+"""The one pipeline: landing → bronze → silver → quality → gold, as plain typed steps.
 
-Dagster assets call these one by one; `run_pipeline` chains them for benchmarks and tests
-that exercise the core without an orchestrator.
+Every step is a function of the settings and the landing inventory, and skips what its layer
+already holds (state is keyed by content sha256). The Dagster assets wrap these steps one by
+one; `run_pipeline` chains them for the benchmark. There is one publish protocol, `publish`:
+stage the load in a copy of the warehouse, check the guard rules there, then swap it in or
+discard it. The run lock is taken once per run and held to its end.
 """
 
 from __future__ import annotations
@@ -11,31 +14,47 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
 
 from assets.bronze import store as bronze
-from assets.gold import invariants, load
 from assets.landing import scan
 from assets.settings import Settings
 from assets.silver import store as silver
 from expectations import assess
 from expectations.catalogue import empty_findings
+from warehouse import invariants, load
 
 T = TypeVar("T")
+BATCH_BYTES = 32 << 20
+# GX pays a fixed cost per validation (and per Data Docs page): validate large batches. Measured
+# on the benchmark corpus, 256 MB of exports peak at about 1.2 GB while being validated (only
+# the columns the suites and rules read are loaded); 128 MB batches were 0.4 s slower.
+ASSESS_BATCH_BYTES = 256 << 20
+_HELD: set[Path] = set()
 
 
 class RunInProgressError(RuntimeError):
     """Another jixiao run holds the lock on this data folder."""
 
 
+class InvariantViolation(RuntimeError):
+    """A guard rule failed on the staging warehouse: a defect, publish refused."""
+
+
 @contextmanager
 def run_lock(settings: Settings) -> Iterator[None]:
-    """One run at a time per data folder; a second one refuses at once with a clear message."""
+    """One run at a time per data folder; a second one refuses at once with a clear message.
+    Held already by this process (the CLI holds it around the Dagster run): nothing to take."""
+    path = settings.lock_path
+    if path in _HELD:
+        yield
+        return
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.lock_path, "a+") as handle:
+    with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as error:
@@ -48,14 +67,25 @@ def run_lock(settings: Settings) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
-        yield
+        _HELD.add(path)
+        try:
+            yield
+        finally:
+            _HELD.discard(path)
 
 
 def scan_landing(settings: Settings) -> pl.DataFrame:
+    """The landing inventory (path, size, mtime, sha256), saved for the steps after it."""
     lake = settings.lake
     inventory = scan.scan(settings.landing_dir, scan.load_index(lake.landing_index))
     scan.save_index(inventory, lake.landing_index)
     return inventory
+
+
+def inventory_of(settings: Settings) -> pl.DataFrame:
+    """The inventory the scan step saved (scanned now if no scan ran yet)."""
+    index = settings.lake.landing_index
+    return pl.read_parquet(index) if index.exists() else scan_landing(settings)
 
 
 def first_names(inventory: pl.DataFrame) -> dict[str, str]:
@@ -64,18 +94,11 @@ def first_names(inventory: pl.DataFrame) -> dict[str, str]:
     return dict(zip(ordered["sha256"], ordered["source_file"], strict=True))
 
 
-BATCH_BYTES = 32 << 20
-# GX pays a fixed cost per validation (and per Data Docs page): validate large batches. Measured
-# on the benchmark corpus, 256 MB of exports peak at about 1.2 GB while being validated (only
-# the columns the suites and rules read are loaded); 128 MB batches were 0.4 s slower.
-ASSESS_BATCH_BYTES = 256 << 20
-
-
 def batches(
     inventory: pl.DataFrame, todo: dict[str, str], limit: int | None = None
 ) -> list[list[tuple[str, str]]]:
-    """(source_file, sha256) in batches of about `limit` (BATCH_BYTES) bytes: vectorized work is
-    amortized over many files while memory stays bounded, whatever the size of the corpus."""
+    """(source_file, sha256) in batches of about `limit` (BATCH_BYTES) bytes: vectorized work
+    is amortized over many files while memory stays bounded, whatever the size of the corpus."""
     limit = limit or BATCH_BYTES
     sizes = dict(zip(inventory["sha256"], inventory["size"], strict=True))
     result: list[list[tuple[str, str]]] = [[]]
@@ -110,7 +133,7 @@ def map_batches(function: Callable[..., list[T]], jobs: list[tuple]) -> list[T]:
 
 def build_bronze(settings: Settings, inventory: pl.DataFrame) -> list[bronze.BronzeSummary]:
     lake = settings.lake
-    todo = {s: f for s, f in first_names(inventory).items() if not bronze.exists(lake, s)}
+    todo = {s: f for s, f in first_names(inventory).items() if not lake.bronze.exists(s)}
     jobs = [(lake, settings.landing_dir, batch) for batch in batches(inventory, todo)]
     return map_batches(bronze.build_batch, jobs)
 
@@ -120,70 +143,91 @@ def build_silver(settings: Settings, inventory: pl.DataFrame) -> list[silver.Sil
     todo = {
         s: f
         for s, f in first_names(inventory).items()
-        if bronze.exists(lake, s) and not silver.exists(lake, s)
+        if lake.bronze.exists(s) and not lake.silver.exists(s)
     }
     return map_batches(silver.build_batch, [(lake, batch) for batch in batches(inventory, todo)])
 
 
-def pending_assessment(settings: Settings, inventory: pl.DataFrame) -> dict[str, str]:
-    lake = settings.lake
-    return {
-        s: f
-        for s, f in first_names(inventory).items()
-        if silver.exists(lake, s) and not assess.exists(lake, s)
-    }
+@dataclass(frozen=True)
+class Assessment:
+    """What the quality step judged this run: the versions and their findings."""
+
+    versions: tuple[str, ...]
+    findings: pl.DataFrame
 
 
-def assess_new(settings: Settings, inventory: pl.DataFrame, docs: bool = True) -> pl.DataFrame:
+def assess_new(settings: Settings, inventory: pl.DataFrame, docs: bool = True) -> Assessment:
     """GX and the rules over everything not yet assessed, batch by batch (memory stays bounded),
     then one Data Docs build for the whole run."""
-    todo = pending_assessment(settings, inventory)
+    lake = settings.lake
+    todo = {
+        s: f
+        for s, f in first_names(inventory).items()
+        if lake.silver.exists(s) and not lake.quality.exists(s)
+    }
     if not todo:
-        return empty_findings()
+        return Assessment((), empty_findings())
     docs_dir = settings.data_docs_dir if docs else None
     parts = []
     for batch in batches(inventory, todo, ASSESS_BATCH_BYTES):
-        versions = {sha256: source_file for source_file, sha256 in batch}
-        findings, _ = assess.assess(settings.lake, versions, docs_dir, update_docs=False)
+        findings, _ = assess.assess(lake, [sha256 for _, sha256 in batch], docs_dir)
         parts.append(findings)
     if docs_dir:
         from expectations.validate import build_docs
 
         build_docs(docs_dir)
-    return pl.concat(parts)
+    return Assessment(tuple(sorted(todo)), pl.concat(parts))
 
 
-@dataclass
-class RunSummary:
-    files_seen: int
-    new_versions: int
+@dataclass(frozen=True)
+class Publication:
+    """The outcome of the publish step: what was staged, each guard rule's offending rows (on
+    the staging copy, or on the published warehouse when nothing changed), and whether the
+    staging copy was swapped in."""
+
+    staged: load.StagedLoad
+    violations: dict[str, pl.DataFrame]
     published: bool
-    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[str]:
+        return [rule_id for rule_id, rows in self.violations.items() if rows.height]
+
+    @property
+    def new_versions(self) -> int:
+        return self.staged.new_versions
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        return self.staged.row_counts
 
 
-class InvariantViolation(RuntimeError):
-    """A published invariant failed on the staging warehouse: a defect, publish refused."""
-
-
-def load_and_publish(settings: Settings, inventory: pl.DataFrame) -> RunSummary:
+def publish(settings: Settings, inventory: pl.DataFrame) -> Publication:
+    """Stage → check → publish (or discard): the one protocol of every run."""
     lake = settings.lake
-    staged = load.stage(lake, settings.warehouse_path, inventory)
-    if not staged.changed:
-        return RunSummary(inventory.height, 0, False, staged.row_counts)
-    offending = invariants.check_all(staged.staging_path, lake, staged.loaded_sha256s)
-    violations = {name: rows.height for name, rows in offending.items() if rows.height}
-    if violations:
+    staged = load.stage(lake, inventory)
+    checked = staged.staging_path if staged.changed else lake.warehouse
+    violations = (
+        invariants.check_all(checked, lake, staged.loaded_sha256s) if checked.exists() else {}
+    )
+    outcome = Publication(staged, violations, False)
+    if outcome.failed:
         load.discard(staged)
-        raise InvariantViolation(f"staging warehouse violates {violations}; nothing published")
-    load.publish(staged, settings.warehouse_path)
-    return RunSummary(inventory.height, staged.new_versions, True, staged.row_counts)
+        return outcome
+    load.publish(staged, lake.warehouse)
+    return Publication(staged, violations, staged.changed)
 
 
-def run_pipeline(settings: Settings, docs: bool = True) -> RunSummary:
-    """The whole pipeline once, without Dagster."""
+def run_pipeline(settings: Settings, docs: bool = True) -> Publication:
+    """The whole pipeline once, under the run lock; a failed guard rule raises."""
     with run_lock(settings):
         inventory = scan_landing(settings)
         build_bronze(settings, inventory)
         build_silver(settings, inventory)
         assess_new(settings, inventory, docs=docs)
-        return load_and_publish(settings, inventory)
+        outcome = publish(settings, inventory)
+    if outcome.failed:
+        raise InvariantViolation(
+            f"staging warehouse violates {', '.join(outcome.failed)}; nothing published"
+        )
+    return outcome

@@ -1,0 +1,94 @@
+"""The indicator grid: its columns from the grid's own header row, then each row by them.
+
+A cell under no known column makes its row E002 (misaligned) instead of shifting values.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from assets import reference
+from assets.bronze.findings import findings
+from assets.bronze.labels import with_repairs
+from assets.bronze.zones import cells
+from assets.reference import GRID_COLUMNS
+
+REQUIRED_COLUMNS = ("level1", "level2", "level3")
+
+
+def _listed(columns: tuple[str, ...], present: bool) -> pl.Expr:
+    """The names of `columns` whose position is known (`present`) or unknown, as a list."""
+    return pl.concat_list(
+        [pl.when(pl.col(f"pos_{c}").is_not_null() == present).then(pl.lit(c)) for c in columns]
+    ).list.drop_nulls()
+
+
+def read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per table: the position of each canonical grid column, read from the grid's header row;
+    E002 where a required column is missing, W111 for repaired labels."""
+    grid_labels = reference.grid_columns()
+    header = cells(lines, "grid_header").join(
+        grid_labels, left_on="key", right_on="label", how="left"
+    )
+    header, repaired = with_repairs(header, grid_labels, "column", pl.lit(True))
+    mapped = header.filter(pl.col("column").is_not_null()).unique(
+        ("table_seq", "column"), keep="first", maintain_order=True
+    )
+    positions = mapped.pivot(on="column", index="table_seq", values="pos")
+    absent = [pl.lit(None, dtype=pl.Int32).alias(c) for c in GRID_COLUMNS if c not in positions]
+    positions = positions.with_columns(absent).select(
+        "table_seq", *[pl.col(c).cast(pl.Int32).alias(f"pos_{c}") for c in GRID_COLUMNS]
+    )
+    layout = (
+        header.group_by("table_seq")
+        .agg(
+            pl.col("line").first().alias("grid_header_line"),
+            pl.col("cell").alias("grid_header_cells"),
+        )
+        .join(positions, on="table_seq", how="left")
+        .with_columns(_listed(GRID_COLUMNS, True).alias("grid_columns"))
+    )
+    missing = layout.with_columns(
+        _listed(REQUIRED_COLUMNS, False).list.join(", ").alias("missing")
+    ).filter(pl.col("missing") != "")
+    incomplete = findings(
+        missing,
+        "E002",
+        "grid_header",
+        pl.col("grid_header_cells").list.join(" | "),
+        pl.format("indicator grid header lacks the column(s): {}", "missing"),
+        line=pl.col("grid_header_line"),
+    )
+    return layout, pl.concat([incomplete, repaired])
+
+
+def read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Indicator rows by the positions of their table's grid header; extra cells misalign."""
+    rows = (
+        lines.filter(pl.col("zone") == "grid")
+        .select("table_seq", "line", pl.col("text").str.split("\t").alias("cells"))
+        .join(layout.drop("grid_header_cells", "grid_columns"), on="table_seq", how="left")
+    )
+    values = [
+        pl.col("cells")
+        .list.get(pl.col(f"pos_{c}"), null_on_oob=True)
+        .str.strip_chars()
+        .replace("", None)
+        .alias(c)
+        for c in GRID_COLUMNS
+    ]
+    rows = rows.with_columns(values)
+    non_empty_cells = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
+    mapped_cells = pl.sum_horizontal([pl.col(c).is_not_null() for c in GRID_COLUMNS])
+    rows = rows.with_columns((non_empty_cells == mapped_cells).alias("aligned"))
+    indicators = rows.select(
+        "table_seq", pl.col("line").alias("source_line"), *GRID_COLUMNS, "aligned"
+    )
+    misaligned = findings(
+        rows.filter(~pl.col("aligned")),
+        "E002",
+        "grid_row",
+        pl.col("cells").list.join(" | "),
+        "grid row has non-empty cells under no known grid column",
+    )
+    return indicators, misaligned

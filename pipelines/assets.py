@@ -1,0 +1,262 @@
+"""The Dagster asset graph: landing → bronze → silver → quality → warehouse tables.
+
+Thin wiring only: each asset calls one step of `pipelines.runner` and turns its result into
+metadata and check results. Assets hand nothing to each other in memory: each layer's state
+lives in the lake, keyed by content hash, so any asset can be re-materialized alone and a
+re-run redoes nothing. The checks are generated from the rule registry: one per rule, attached
+to the asset the registry names, blocking for the guard rules of the publish.
+"""
+
+from collections.abc import Iterator
+
+import dagster as dg
+import polars as pl
+
+from assets.silver import store as silver
+from expectations.catalogue import rules
+from pipelines import runner
+from pipelines.metadata import described_tables, live_findings, markdown_preview, table_schema
+from pipelines.resources import JixiaoPaths, RunLock
+from warehouse.summary import summary as warehouse_summary
+
+WAREHOUSE_TABLES = {
+    "dim_year": "Budget years (维度: 年度)",
+    "dim_unit": "Budget units and their departments (维度: 单位)",
+    "dim_project": "Budget projects, phone masked (维度: 项目)",
+    "dim_indicator": "Indicator hierarchy, canonical level 1/2 (维度: 指标)",
+    "fact_project_budget": "One project in one year: money by source in yuan (事实: 项目预算)",
+    "fact_indicator_target": "One indicator row of one project-year (事实: 绩效指标目标)",
+    "dq_issue": "Every quality finding with file and line (数据质量问题)",
+    "dq_file": "Every landing file version and what became of it (文件处理状态)",
+    "dq_table": "Every table of every live file version: project-year, gate (表级交付记录)",
+    "v_targets": "View: one wide row per indicator target (视图)",
+    "v_project_scorecard": "View: per project-year budget, counts, weights, findings (视图)",
+}
+
+
+def _check_specs(asset_keys: set[str]) -> list[dg.AssetCheckSpec]:
+    """A check per registered rule whose `guards` asset is among `asset_keys`; guard rules of
+    the warehouse block what is downstream, input rules only report."""
+    return [
+        dg.AssetCheckSpec(
+            row["rule_id"],
+            asset=row["guards"],
+            description=f"[{row['severity']}] {row['title']}",
+            blocking=row["scope"] == "warehouse",
+        )
+        for row in rules().iter_rows(named=True)
+        if row["guards"] in asset_keys
+    ]
+
+
+@dg.asset(
+    group_name="landing",
+    description="Inventory of the landing folder: every *.txt with its size, mtime and sha256.",
+)
+def landing_files(
+    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+) -> dg.MaterializeResult:
+    settings = paths.settings()
+    inventory = runner.scan_landing(settings)
+    distinct = inventory["sha256"].n_unique()
+    context.log.info(f"landing: {inventory.height} files, {distinct} distinct contents")
+    return dg.MaterializeResult(
+        metadata={
+            "files": inventory.height,
+            "distinct_contents": distinct,
+            "bytes": int(inventory["size"].sum() or 0),
+            "landing_dir": str(settings.landing_dir),
+            "preview": markdown_preview(inventory),
+            "dagster/column_schema": table_schema(inventory.schema),
+        }
+    )
+
+
+@dg.asset(
+    group_name="bronze",
+    deps=[landing_files],
+    description="Parsed tables, indicator rows and parse findings, per batch of new files.",
+)
+def bronze_tables(
+    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+) -> dg.MaterializeResult:
+    settings = paths.settings()
+    built = runner.build_bronze(settings, runner.inventory_of(settings))
+    context.log.info(f"bronze: parsed {len(built)} new file(s)")
+    encodings: dict[str, int] = {}
+    for summary in built:
+        key = summary.encoding or "undecodable"
+        encodings[key] = encodings.get(key, 0) + 1
+    return dg.MaterializeResult(
+        metadata={
+            "files_parsed": len(built),
+            "tables": sum(s.tables for s in built),
+            "indicator_rows": sum(s.indicator_rows for s in built),
+            "parse_findings": sum(s.parse_findings for s in built),
+            "encodings": dg.MetadataValue.json(encodings),
+            "path": str(settings.lake.bronze.root),
+        }
+    )
+
+
+@dg.multi_asset(
+    group_name="silver",
+    specs=[
+        dg.AssetSpec(
+            "silver_project_budget",
+            deps=[bronze_tables],
+            description="Normalized project headers: codes, names, exact yuan, masked phone.",
+        ),
+        dg.AssetSpec(
+            "silver_indicator_target",
+            deps=[bronze_tables],
+            description="Normalized indicator rows: canonical hierarchy, operator, values, units.",
+        ),
+    ],
+)
+def silver_tables(
+    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+) -> Iterator[dg.MaterializeResult]:
+    settings = paths.settings()
+    built = runner.build_silver(settings, runner.inventory_of(settings))
+    context.log.info(f"silver: normalized {len(built)} new file(s)")
+    frames = silver.read(settings.lake, [s.sha256 for s in built])
+    for entity, frame in (
+        ("project_budget", frames.project_budget),
+        ("indicator_target", frames.indicator_target),
+    ):
+        yield dg.MaterializeResult(
+            asset_key=f"silver_{entity}",
+            metadata={
+                "files_normalized": len(built),
+                "new_rows": frame.height,
+                "preview": markdown_preview(frame),
+                "dagster/column_schema": table_schema(frame.schema),
+                "path": str(settings.lake.silver.root / entity),
+            },
+        )
+
+
+@dg.asset(
+    group_name="quality",
+    deps=["silver_project_budget", "silver_indicator_target"],
+    check_specs=_check_specs({"dq_findings"}),
+    description=(
+        "Findings of the parser, the GX suites and the cross-row rules for new file versions. "
+        "Each rule is a check: it reports (WARN) and never fails the run; error findings "
+        "quarantine their table in the load."
+    ),
+)
+def dq_findings(
+    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    settings = paths.settings()
+    assessed = runner.assess_new(settings, runner.inventory_of(settings), docs=True)
+    findings = assessed.findings
+    context.log.info(
+        f"quality: assessed {len(assessed.versions)} file(s), {findings.height} finding(s)"
+    )
+    yield dg.MaterializeResult(
+        metadata={
+            "files_assessed": len(assessed.versions),
+            "findings": findings.height,
+            "errors": findings.filter(pl.col("severity") == "error").height,
+            "warnings": findings.filter(pl.col("severity") == "warning").height,
+            "data_docs": dg.MetadataValue.path(str(settings.data_docs_dir / "index.html")),
+            "preview": markdown_preview(findings, rows=10),
+        }
+    )
+    for spec in _check_specs({"dq_findings"}):
+        hits = findings.filter(pl.col("rule_id") == spec.name)
+        yield dg.AssetCheckResult(
+            check_name=spec.name,
+            passed=hits.height == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "findings": hits.height,
+                "tables": hits.select("source_sha256", "table_seq").n_unique(),
+                "sample": markdown_preview(
+                    hits.select(
+                        "source_file", "source_line", "project_code", "column_name", "value"
+                    ),
+                    rows=5,
+                ),
+            },
+        )
+
+
+@dg.multi_asset(
+    group_name="gold",
+    specs=[
+        dg.AssetSpec(name, description=text, deps=[dq_findings])
+        for name, text in WAREHOUSE_TABLES.items()
+    ],
+    check_specs=_check_specs(set(WAREHOUSE_TABLES)),
+    description="Stage the load in a copy of the warehouse, check it, then swap it in atomically.",
+)
+def warehouse(
+    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    settings = paths.settings()
+    outcome = runner.publish(settings, runner.inventory_of(settings))
+    guards = [spec for spec in _check_specs(set(WAREHOUSE_TABLES)) if spec.blocking]
+    for spec in guards:
+        rows = outcome.violations.get(spec.name, pl.DataFrame())
+        yield dg.AssetCheckResult(
+            check_name=spec.name,
+            asset_key=spec.asset_key,
+            passed=rows.height == 0,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"violations": rows.height, "sample": markdown_preview(rows)},
+        )
+    if outcome.failed:
+        raise dg.Failure(
+            description=(
+                f"guard rules violated: {', '.join(outcome.failed)}; the warehouse was not changed"
+            )
+        )
+    staged = outcome.staged
+    context.log.info(
+        "warehouse: "
+        + (
+            f"published {staged.new_versions} new file version(s)"
+            if staged.changed
+            else "nothing new"
+        )
+    )
+    overview = warehouse_summary(settings)
+    shared = {
+        "changed": staged.changed,
+        "new_file_versions": staged.new_versions,
+        "files_loaded": overview.get("loaded", 0),
+        "files_partial": overview.get("partial", 0),
+        "files_quarantined": overview.get("quarantined", 0),
+        "errors": overview.get("errors", 0),
+        "warnings": overview.get("warnings", 0),
+        "warehouse": dg.MetadataValue.path(str(settings.warehouse_path)),
+    }
+    for spec in _check_specs(set(WAREHOUSE_TABLES)):
+        if not spec.blocking:  # an input rule decided in the load: its live findings
+            live = live_findings(settings.warehouse_path, spec.name)
+            yield dg.AssetCheckResult(
+                check_name=spec.name,
+                asset_key=spec.asset_key,
+                passed=live.height == 0,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"findings": live.height, "sample": markdown_preview(live, rows=5)},
+            )
+    for name, (rows, head, schema) in described_tables(
+        settings.warehouse_path, WAREHOUSE_TABLES
+    ).items():
+        yield dg.MaterializeResult(
+            asset_key=name,
+            metadata={
+                **shared,
+                "dagster/row_count": rows,
+                "preview": markdown_preview(head),
+                "dagster/column_schema": schema,
+            },
+        )
+
+
+ALL_ASSETS = [landing_files, bronze_tables, silver_tables, dq_findings, warehouse]
