@@ -24,6 +24,7 @@ BUDGET_COLUMNS = (
 TARGET_COLUMNS = (
     *LINEAGE,
     "year_weight",
+    "weight",
     "operator_class",
     "value_kind",
     "measure_unit",
@@ -60,9 +61,14 @@ def _findings(
 
 
 def w101_weights_not_100(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
-    """Σ year_weight + execution_weight must be 100 for every table that has indicator rows."""
+    """Σ year_weight + execution_weight must be 100 for every table that has indicator rows
+    (a table with no 本年权重 column is scored by its 权重 column)."""
+    has_year_weights = pl.col("year_weight").is_not_null().any()
     sums = targets.group_by("source_sha256", "table_seq").agg(
-        pl.col("year_weight").sum().alias("year_weights")
+        pl.when(has_year_weights)
+        .then(pl.col("year_weight").sum())
+        .otherwise(pl.col("weight").sum())
+        .alias("year_weights")
     )
     total = pl.col("year_weights") + pl.col("execution_weight").fill_null(0)
     parts = (

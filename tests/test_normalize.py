@@ -91,13 +91,13 @@ def test_taxonomy_gives_english_names(targets):
 
 
 def test_level1_score_suffix_is_dropped():
-    from assets.silver.normalize import LEVEL_SCORE_SUFFIX
+    from assets.silver.normalize import LEVEL_DECORATION
 
     assert (
-        pl.select(pl.lit("产出指标(50分)").str.replace(LEVEL_SCORE_SUFFIX, "")).item() == "产出指标"
+        pl.select(pl.lit("产出指标(50分)").str.replace(LEVEL_DECORATION, "")).item() == "产出指标"
     )
     assert (
-        pl.select(pl.lit("效益指标（30）").str.replace(LEVEL_SCORE_SUFFIX, "")).item() == "效益指标"
+        pl.select(pl.lit("效益指标（30）").str.replace(LEVEL_DECORATION, "")).item() == "效益指标"
     )
 
 

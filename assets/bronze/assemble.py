@@ -33,6 +33,7 @@ def empty_indicators() -> pl.DataFrame:
     schema: dict[str, pl.DataType] = {"table_seq": pl.Int32(), "source_line": pl.Int32()}
     schema |= {column: pl.String() for column in GRID_COLUMNS}
     schema["aligned"] = pl.Boolean()
+    schema["carried_down"] = pl.Boolean()
     return pl.DataFrame(schema=schema)
 
 

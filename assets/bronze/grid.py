@@ -62,6 +62,17 @@ def read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return layout, pl.concat([incomplete, repaired])
 
 
+def _carried_down(rows: pl.DataFrame) -> pl.DataFrame:
+    """Merged cells flattened: a level-1 name given only on the first row of its group holds
+    for the rows below it, and so does a level-2 name within its level-1 group."""
+    level1_group = pl.col("level1").is_not_null().cum_sum().over("table_seq")
+    return rows.with_columns(
+        (pl.col("level1").is_null() | pl.col("level2").is_null()).alias("carried_down"),
+        pl.col("level1").forward_fill().over("table_seq"),
+        pl.col("level2").forward_fill().over("table_seq", level1_group),
+    )
+
+
 def read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Indicator rows by the positions of their table's grid header; extra cells misalign."""
     rows = (
@@ -81,8 +92,8 @@ def read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFr
     non_empty_cells = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
     mapped_cells = pl.sum_horizontal([pl.col(c).is_not_null() for c in GRID_COLUMNS])
     rows = rows.with_columns((non_empty_cells == mapped_cells).alias("aligned"))
-    indicators = rows.select(
-        "table_seq", pl.col("line").alias("source_line"), *GRID_COLUMNS, "aligned"
+    indicators = _carried_down(rows).select(
+        "table_seq", pl.col("line").alias("source_line"), *GRID_COLUMNS, "aligned", "carried_down"
     )
     misaligned = findings(
         rows.filter(~pl.col("aligned")),

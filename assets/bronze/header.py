@@ -14,7 +14,7 @@ from assets import reference
 from assets.bronze.findings import findings
 from assets.bronze.labels import with_repairs
 from assets.bronze.zones import LABEL_MAX_CHARS, cells, within_line
-from assets.reference import label_key
+from assets.reference import label_key, label_money_unit
 
 HEADER_FIELDS: tuple[str, ...] = tuple(
     reference.header_labels()["field"].unique(maintain_order=True).to_list()
@@ -99,18 +99,25 @@ def _take_values(labelled: pl.DataFrame) -> pl.DataFrame:
         .when(value_from_next & ~pl.col("next2_label"))
         .then(pl.col("next2"))
     )
+    is_amount = pl.col("is_label") & (pl.col("kind") == "amount")
     labelled = labelled.with_columns(
         pl.when(inline)
         .then(pl.col("inline_value"))
         .when(value_from_next)
         .then(pl.col("next1"))
         .alias("value"),
-        pl.when(pl.col("is_label") & (pl.col("kind") == "amount") & unit_candidate.is_in(money))
-        .then(unit_candidate)
-        .alias("unit"),
+        pl.when(is_amount & unit_candidate.is_in(money)).then(unit_candidate).alias("unit_cell"),
         value_from_next.alias("takes_next"),
     )
-    unit_offset = pl.when(pl.col("unit").is_not_null()).then(pl.when(inline).then(1).otherwise(2))
+    # The unit of an amount: the cell after its value, else the one its label names ("(元)").
+    labelled = labelled.with_columns(
+        pl.coalesce("unit_cell", pl.when(is_amount).then(label_money_unit(pl.col("cell")))).alias(
+            "unit"
+        )
+    )
+    unit_offset = pl.when(pl.col("unit_cell").is_not_null()).then(
+        pl.when(inline).then(1).otherwise(2)
+    )
     consumed = (
         within_line(pl.col("takes_next"), -1).fill_null(False)
         | (within_line(unit_offset, -1) == 1).fill_null(False)

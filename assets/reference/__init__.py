@@ -17,16 +17,32 @@ REFERENCE_DIR = Path(__file__).parent
 FULL_WIDTH = {"：": ":", "（": "(", "）": ")", "％": "%", "\u3000": " "}
 
 
-def label_key(expr: pl.Expr) -> pl.Expr:
-    """Canonical form of a label cell: no spaces, ASCII punctuation, no trailing colon, no
-    leading '其中'. (The full-width forms labels use are mapped directly: a full NFKC pass over
-    every cell costs more than the rest of the header parsing.)"""
+REQUIRED_MARK = r"^[*★☆]+"
+LABEL_MONEY_UNIT = r"\((万元|元|亿元)\)$"
+
+
+def _label_text(expr: pl.Expr) -> pl.Expr:
+    """A label cell without spaces, with ASCII punctuation, no required-field star, no leading
+    '其中' and no trailing colon. (The full-width forms labels use are mapped directly: a full
+    NFKC pass over every cell costs more than the rest of the header parsing.)"""
     return (
         expr.str.replace_many(list(FULL_WIDTH), list(FULL_WIDTH.values()))
         .str.replace_all(r"\s+", "")
+        .str.replace(REQUIRED_MARK, "")
         .str.replace(r"^其中:?", "")
         .str.strip_suffix(":")
     )
+
+
+def label_key(expr: pl.Expr) -> pl.Expr:
+    """Canonical form of a label cell: "*预算数(元)：" and "预算数" have the same key; the money
+    unit a label names is `label_money_unit`."""
+    return _label_text(expr).str.replace(LABEL_MONEY_UNIT, "")
+
+
+def label_money_unit(expr: pl.Expr) -> pl.Expr:
+    """The money unit a label names ("预算数(元)" → 元), or null."""
+    return _label_text(expr).str.extract(LABEL_MONEY_UNIT, 1)
 
 
 @cache
@@ -66,6 +82,10 @@ GRID_COLUMNS: tuple[str, ...] = (
     "weight",
     "year_weight",
     "remark",
+    "value_type",
+    "direction",
+    "definition",
+    "standard",
 )
 AMOUNT_FIELDS: tuple[str, ...] = (
     "total",
@@ -84,6 +104,11 @@ def indicator_taxonomy() -> pl.DataFrame:
 
 def level1_names() -> list[str]:
     return indicator_taxonomy()["level1_name"].unique(maintain_order=True).to_list()
+
+
+def level2_synonyms() -> pl.DataFrame:
+    """Level-2 names of other frameworks and systems → the canonical level-2 name."""
+    return _read("level2_synonyms")
 
 
 def operators() -> pl.DataFrame:

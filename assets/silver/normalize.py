@@ -6,6 +6,7 @@ can say exactly what was wrong and a planner can see what the table actually sai
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,7 +18,15 @@ from assets.reference import AMOUNT_FIELDS
 MONEY = pl.Decimal(18, 2)
 TARGET = pl.Decimal(18, 4)
 WEIGHT = pl.Decimal(9, 2)
-LEVEL_SCORE_SUFFIX = r"[(（]\s*\d+(\.\d+)?\s*分?\s*[)）]$"
+# What decorates a level-1 or level-2 name: a points or weight suffix ("(50分)", "（30分）",
+# "(10%)"), a required-field star, or numbering ("一、", "1.", "(2)", "指标1：").
+LEVEL_DECORATION = (
+    r"[(（]\s*\d+(\.\d+)?\s*(分|%)?\s*[)）]$"
+    r"|^[*★☆]+"
+    r"|^(?:[0-9]+|[一二三四五六七八九十]+)[.、:：)）]"
+    r"|^[(（](?:[0-9]+|[一二三四五六七八九十]+)[)）]"
+    r"|^(?:指标|目标)[0-9]+[:：.、]?"
+)
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"
 HTML_ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&"}
 
@@ -77,10 +86,14 @@ def _code_name(column: str, code: str, name: str) -> dict[str, pl.Expr]:
 
 
 def _amount(field: str) -> dict[str, pl.Expr]:
-    """An amount in yuan from its cell and unit; a unit fused into the value cell counts too."""
+    """An amount in yuan. Its unit: the cell after it or its label's "(元)", else the unit fused
+    into the value cell ("300万"), else the table's caption ("单位：元"); 万元 is assumed (W107)
+    only where none of them gives one."""
     money = reference.money_units()
     value_text, fused_unit = amount_parts(pl.col(field))
-    unit = pl.coalesce(pl.col(f"{field}_unit"), fused_unit)
+    caption = clean_text(pl.col("money_unit")).str.replace_all(" ", "")
+    caption = pl.when(caption.is_in(money["unit"].implode())).then(caption)
+    unit = pl.coalesce(pl.col(f"{field}_unit"), fused_unit, caption)
     factor = unit.replace_strict(
         money["unit"], money["yuan_per_unit"], default=10_000, return_dtype=pl.Int64
     )
@@ -116,7 +129,7 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         ("function_activity", _function_activity()),
         ("handler_name", {"handler_name_clean": clean_text(pl.col("handler_name"))}),
         ("execution_weight", _weight("execution_weight", "weight_value")),
-        *[([field, f"{field}_unit"], _amount(field)) for field in AMOUNT_FIELDS],
+        *[([field, f"{field}_unit", "money_unit"], _amount(field)) for field in AMOUNT_FIELDS],
     ]
     for columns, expressions in derived:
         frame = per_distinct(frame, columns, expressions)
@@ -125,7 +138,9 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         for c in tables.columns
         if c.endswith("_line") and c not in ("title_line", "end_line", "grid_header_line")
     ]
+    # "code-name" in one cell, or the code under a label of its own (项目编码).
     project = _code_name("project", "project_code", "project_name")
+    project["project_code"] = pl.coalesce(project["project_code"], clean_text(pl.col("project_id")))
     amounts = [
         column
         for field in AMOUNT_FIELDS
@@ -161,6 +176,7 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         "execution_weight_in_range",
         strip_html(pl.col("annual_goal")).alias("annual_goal"),
         pl.col("annual_goal").alias("annual_goal_raw"),
+        strip_html(pl.col("multi_year_goal")).alias("multi_year_goal"),
         pl.col("project_inferred").fill_null(False).alias("project_inferred"),
         pl.col("handler_name_inferred").fill_null(False).alias("handler_name_inferred"),
         pl.col("handler_phone_inferred").fill_null(False).alias("handler_phone_inferred"),
@@ -191,66 +207,111 @@ def _level2_lookup(raw_names: pl.Series) -> pl.DataFrame:
         .sort("exact", descending=True)
     )
     exact = candidates.filter("exact").unique("level2_key")
-    repaired = (
+    truncated = (
         candidates.filter(~pl.col("exact"))
         .join(exact.select("level2_key"), on="level2_key", how="anti")
         .filter(pl.len().over("level2_key") == 1)
     )
-    return pl.concat([exact, repaired]).select(
+    # Names of the other framework and of other systems ("环境效益指标") are variants too.
+    variants = (
+        reference.level2_synonyms()
+        .select(pl.col("variant").alias("level2_key"), "level2_name")
+        .join(canonical, on="level2_name")
+        .with_columns(pl.lit(False).alias("exact"))
+        .join(exact.select("level2_key"), on="level2_key", how="anti")
+    )
+    repaired = pl.concat([truncated.select(variants.columns), variants]).unique(
+        "level2_key", keep="first", maintain_order=True
+    )
+    return pl.concat([exact.select(variants.columns), repaired]).select(
         "level2_key", "level2_name", "level2_en", (~pl.col("exact")).alias("level2_repaired")
     )
 
 
 def _level_key(column: str) -> pl.Expr:
-    """Level names compare without spaces and without a score suffix ("产出指标(50分)")."""
+    """Level names compare without spaces and without decoration ("产出指标(50分)", "一、产出指标");
+    the raw text is kept beside it."""
     text = clean_text(pl.col(column)).str.replace_all(" ", "")
-    return text.str.replace(LEVEL_SCORE_SUFFIX, "")
+    return text.str.replace_all(LEVEL_DECORATION, "")
 
 
-def _value_parts(column: str) -> dict[str, pl.Expr]:
-    value = as_decimal(pl.col(column), TARGET)
-    text = clean_text(pl.col(column))
-    return {
-        f"{column}_value": value,
-        f"{column}_text": pl.when(value.is_null()).then(text),
-        f"{column}_is_text": text.is_not_null() & value.is_null(),
-    }
-
-
-CLASSIFIED_COLUMNS = ["level1", "level2", "operator", "measure_unit", "weight", "year_weight"]
-
-
-def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
-    """One row per indicator: canonical hierarchy, operator, typed values, canonical units."""
-    units = reference.measure_units()
-    operators = (
+def _operators() -> pl.DataFrame:
+    return (
         reference.operators()
         .with_columns(pl.col("raw").str.normalize("NFKC"))
         .unique("raw", keep="first", maintain_order=True)
     )
-    frame = indicators.join(
-        budget.select("source_sha256", "table_seq", "year", "unit_code", "project_code"),
-        on=("source_sha256", "table_seq"),
-        how="left",
-        maintain_order="left",
+
+
+def _fused_pattern() -> str:
+    """Operator, number, unit and an operator word after them, fused in one cell: "≥90%",
+    "12台", "≤300万元", "95%以上". Text with digits in it ("2024.03-2024.12") is no match."""
+    operators = _operators()
+
+    def alternatives(form: str) -> str:
+        words = operators.filter(pl.col("form") == form)["raw"].to_list()
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    number = r"[+-]?(?:[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)"
+    return f"^({alternatives('prefix')})?({number})([^0-9<>=≥≤]*?)({alternatives('suffix')})?$"
+
+
+def _value_parts(column: str) -> dict[str, pl.Expr]:
+    """A value cell as a number (with the operator and unit fused into it, if any) or as text."""
+    text = clean_text(pl.col(column))
+    fused = text.str.replace_all(" ", "").str.extract_groups(_fused_pattern())
+    value = pl.coalesce(
+        as_decimal(pl.col(column), TARGET), as_decimal(fused.struct.field("2"), TARGET)
     )
-    # Hierarchy, operator, unit and weights come from short lists: classify each distinct
-    # combination once (keys, canonical names, lookups), then join the result back in one go.
-    classified = CLASSIFIED_COLUMNS
+    return {
+        f"{column}_value": value,
+        f"{column}_text": pl.when(value.is_null()).then(text),
+        f"{column}_is_text": text.is_not_null() & value.is_null(),
+        f"{column}_fused_operator": pl.coalesce(
+            fused.struct.field("1").replace("", None), fused.struct.field("4").replace("", None)
+        ),
+        f"{column}_fused_unit": fused.struct.field("3").replace("", None),
+    }
+
+
+CLASSIFIED_COLUMNS = ["level1", "level2", "operator_said", "unit_said", "weight", "year_weight"]
+
+
+def _said(frame: pl.DataFrame) -> pl.DataFrame:
+    """What the table says of an indicator's operator and unit, wherever it says it: its own
+    column, fused into the value, a direction (正向/反向) or a value type (定性) column."""
+    return frame.with_columns(
+        pl.coalesce(
+            "operator",
+            "target_fused_operator",
+            "year_target_fused_operator",
+            "direction",
+            "value_type",
+        ).alias("operator_said"),
+        pl.coalesce("measure_unit", "target_fused_unit", "year_target_fused_unit").alias(
+            "unit_said"
+        ),
+    )
+
+
+def _classes(frame: pl.DataFrame) -> pl.DataFrame:
+    """Hierarchy, operator, unit and weights come from short lists: each distinct combination
+    classified once (keys, canonical names, lookups), to be joined back in one go."""
     classes = (
-        frame.select(classified)
+        frame.select(CLASSIFIED_COLUMNS)
         .unique()
         .with_columns(
             _level_key("level1").alias("level1_key"),
             _level_key("level2").alias("level2_key"),
-            clean_text(pl.col("operator")).str.replace_all(" ", "").alias("operator_key"),
-            clean_text(pl.col("measure_unit")).str.replace_all(" ", "").alias("unit_key"),
+            clean_text(pl.col("operator_said")).str.replace_all(" ", "").alias("operator_key"),
+            clean_text(pl.col("unit_said")).str.replace_all(" ", "").alias("unit_key"),
         )
         .with_columns(
             **_weight("weight", "weight_value"), **_weight("year_weight", "year_weight_value")
         )
     )
-    classes = (
+    operators = _operators().select("raw", "operator")
+    return (
         classes.join(_level1_lookup(), left_on="level1_key", right_on="level1_name", how="left")
         .with_columns(
             pl.when(pl.col("level1_en").is_not_null())
@@ -259,25 +320,13 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         )
         .join(_level2_lookup(classes["level2_key"]), on="level2_key", how="left")
         .join(operators.rename({"raw": "operator_key"}), on="operator_key", how="left")
-        .join(units.rename({"raw": "unit_key"}), on="unit_key", how="left")
+        .join(reference.measure_units().rename({"raw": "unit_key"}), on="unit_key", how="left")
     )
-    frame = frame.join(classes, on=classified, how="left", nulls_equal=True, maintain_order="left")
-    derived: list[tuple[str | list[str], dict[str, pl.Expr]]] = [
-        (["target", "year_target"], _value_parts("target") | _value_parts("year_target")),
-        ("level3", {"level3_name": clean_text(pl.col("level3"))}),
-        ("remark", {"remark_text": clean_text(pl.col("remark"))}),
-    ]
-    for columns, expressions in derived:
-        frame = per_distinct(frame, columns, expressions)
-    operator_class = (
-        pl.when(pl.col("operator_right") == "qualitative")
-        .then(pl.lit("qualitative"))
-        .when(pl.col("operator_right").is_not_null())
-        .then(pl.lit("quantitative"))
-        .when(pl.col("operator").is_not_null())
-        .then(pl.lit("unrecognized"))
-        .otherwise(pl.lit("missing"))
-    )
+
+
+def _judgement() -> dict[str, pl.Expr]:
+    """Operator, its class and the kind of value. A textual value with no operator column of
+    its own ("有效提升" under 正向) is qualitative, whatever the direction says."""
     value_kind = (
         pl.when(pl.col("target_is_text") | pl.col("year_target_is_text"))
         .then(pl.lit("text"))
@@ -285,45 +334,96 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         .then(pl.lit("number"))
         .otherwise(pl.lit("empty"))
     )
-    return frame.select(
-        "source_file",
-        "source_sha256",
-        "table_seq",
-        "source_line",
-        pl.col("year").cast(pl.Int32),
-        "unit_code",
-        "project_code",
-        pl.col("level1").alias("level1_raw"),
-        "level1_key",
-        "level1_name",
-        "level1_en",
-        pl.col("level2").alias("level2_raw"),
-        pl.coalesce("level2_name", "level2_key").alias("level2_name"),
-        "level2_en",
-        pl.col("level2_repaired").fill_null(False),
-        "level3_name",
-        pl.col("operator").alias("operator_raw"),
-        pl.col("operator_right").alias("operator"),
-        operator_class.alias("operator_class"),
-        *[
-            pl.col(f"{column}{suffix}").alias(f"{column}{alias}")
-            for column in ("target", "year_target")
-            for suffix, alias in (("", "_raw"), ("_value", "_value"), ("_text", "_text"))
-        ],
-        value_kind.alias("value_kind"),
-        pl.concat_str(operator_class, value_kind, separator="/").alias("operator_value"),
-        pl.col("measure_unit").alias("measure_unit_raw"),
-        pl.coalesce("measure_unit_right", "unit_key").alias("measure_unit"),
-        pl.col("kind").alias("measure_unit_kind"),
-        pl.col("weight").alias("weight_raw"),
-        pl.col("weight_value").alias("weight"),
-        "weight_in_range",
-        pl.col("year_weight").alias("year_weight_raw"),
-        pl.col("year_weight_value").alias("year_weight"),
-        "year_weight_in_range",
-        pl.col("remark_text").alias("remark"),
-        "aligned",
+    operator = (
+        pl.when(pl.col("operator").is_null() & (value_kind == "text"))
+        .then(pl.lit("qualitative"))
+        .otherwise(pl.col("operator_right"))
     )
+    operator_class = (
+        pl.when(operator == "qualitative")
+        .then(pl.lit("qualitative"))
+        .when(operator.is_not_null())
+        .then(pl.lit("quantitative"))
+        .when(pl.col("operator_said").is_not_null())
+        .then(pl.lit("unrecognized"))
+        .otherwise(pl.lit("missing"))
+    )
+    return {
+        "operator": operator,
+        "operator_class": operator_class,
+        "value_kind": value_kind,
+        "operator_value": pl.concat_str(operator_class, value_kind, separator="/"),
+    }
+
+
+def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
+    """One row per indicator: canonical hierarchy, operator, typed values, canonical units."""
+    frame = indicators.join(
+        budget.select("source_sha256", "table_seq", "year", "unit_code", "project_code"),
+        on=("source_sha256", "table_seq"),
+        how="left",
+        maintain_order="left",
+    )
+    derived: list[tuple[str | list[str], dict[str, pl.Expr]]] = [
+        (["target", "year_target"], _value_parts("target") | _value_parts("year_target")),
+        ("level3", {"level3_name": clean_text(pl.col("level3"))}),
+        (
+            ["remark", "definition", "standard"],
+            {f"{c}_text": clean_text(pl.col(c)) for c in ("remark", "definition", "standard")},
+        ),
+    ]
+    for columns, expressions in derived:
+        frame = per_distinct(frame, columns, expressions)
+    frame = _said(frame)
+    frame = frame.join(
+        _classes(frame), on=CLASSIFIED_COLUMNS, how="left", nulls_equal=True, maintain_order="left"
+    ).with_columns(**_judgement())
+    return frame.select(*TARGET_COLUMNS)
+
+
+TARGET_COLUMNS = [
+    "source_file",
+    "source_sha256",
+    "table_seq",
+    "source_line",
+    pl.col("year").cast(pl.Int32),
+    "unit_code",
+    "project_code",
+    pl.col("level1").alias("level1_raw"),
+    "level1_key",
+    "level1_name",
+    "level1_en",
+    pl.col("level2").alias("level2_raw"),
+    pl.coalesce("level2_name", "level2_key").alias("level2_name"),
+    "level2_en",
+    pl.col("level2_repaired").fill_null(False),
+    "level3_name",
+    pl.col("operator_said").alias("operator_raw"),
+    "operator",
+    "operator_class",
+    *[
+        pl.col(f"{column}{suffix}").alias(f"{column}{alias}")
+        for column in ("target", "year_target")
+        for suffix, alias in (("", "_raw"), ("_value", "_value"), ("_text", "_text"))
+    ],
+    "value_kind",
+    "operator_value",
+    pl.col("unit_said").alias("measure_unit_raw"),
+    pl.coalesce("measure_unit_right", "unit_key").alias("measure_unit"),
+    pl.col("kind").alias("measure_unit_kind"),
+    pl.col("weight").alias("weight_raw"),
+    pl.col("weight_value").alias("weight"),
+    "weight_in_range",
+    pl.col("year_weight").alias("year_weight_raw"),
+    pl.col("year_weight_value").alias("year_weight"),
+    "year_weight_in_range",
+    pl.col("remark_text").alias("remark"),
+    pl.col("definition_text").alias("definition"),
+    pl.col("standard_text").alias("standard"),
+    pl.col("direction").alias("direction_raw"),
+    pl.col("value_type").alias("value_type_raw"),
+    "aligned",
+]
 
 
 def normalize(tables: pl.DataFrame, indicators: pl.DataFrame) -> SilverFrames:

@@ -17,7 +17,11 @@ CREATE TABLE IF NOT EXISTS fact_indicator_target (
     source_file VARCHAR NOT NULL,
     source_line INTEGER NOT NULL,
     source_sha256 VARCHAR NOT NULL,
-    source_table INTEGER NOT NULL
+    source_table INTEGER NOT NULL,
+    definition VARCHAR,
+    standard VARCHAR,
+    direction VARCHAR,
+    value_type VARCHAR
 );
 COMMENT ON TABLE fact_indicator_target IS 'One indicator row of one project''s table in one year / 绩效指标目标事实';
 COMMENT ON COLUMN fact_indicator_target.year IS 'Budget year / 年度';
@@ -39,3 +43,7 @@ COMMENT ON COLUMN fact_indicator_target.source_file IS 'Landing file, relative t
 COMMENT ON COLUMN fact_indicator_target.source_line IS '1-based line of this indicator row in the source file / 来源行号';
 COMMENT ON COLUMN fact_indicator_target.source_sha256 IS 'sha256 of the source file content / 来源文件哈希';
 COMMENT ON COLUMN fact_indicator_target.source_table IS '1-based position of the table in its file / 文件内表序号';
+COMMENT ON COLUMN fact_indicator_target.definition IS 'What the indicator measures, where the table explains it / 指标解释';
+COMMENT ON COLUMN fact_indicator_target.standard IS 'Standard the target is set by: 计划标准, 历史标准, 行业标准 … / 绩效标准';
+COMMENT ON COLUMN fact_indicator_target.direction IS 'Direction as written (正向: higher is better, 反向: lower is better) / 指标方向性';
+COMMENT ON COLUMN fact_indicator_target.value_type IS 'Value type as written (定量 / 定性) / 指标值类型';

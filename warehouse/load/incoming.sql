@@ -6,7 +6,7 @@ SELECT
     b.project_code, b.project_name, b.function_code, b.function_name,
     b.activity_code, b.activity_name, b.handler_name, b.handler_phone_masked,
     b.total_yuan, b.fiscal_yuan, b.special_account_yuan, b.unit_funds_yuan, b.social_yuan,
-    b.bank_loan_yuan, b.execution_weight, b.annual_goal,
+    b.bank_loan_yuan, b.execution_weight, b.annual_goal, b.multi_year_goal,
     a.source_file, a.delivered_at
 FROM arriving_budget AS b
 JOIN arriving AS a USING (source_sha256, table_seq);
@@ -17,6 +17,7 @@ SELECT
     t.level1_name, t.level1_en, t.level2_name, t.level2_en, t.level3_name,
     t.operator, t.operator_raw, t.target_value, t.target_text,
     t.year_target_value, t.year_target_text, t.measure_unit, t.measure_unit_raw,
-    t.weight, t.year_weight, t.remark, b.source_file
+    t.weight, t.year_weight, t.remark, t.definition, t.standard,
+    t.direction_raw AS direction, t.value_type_raw AS value_type, b.source_file
 FROM silver_targets AS t
 JOIN incoming_budget AS b USING (source_sha256, table_seq);

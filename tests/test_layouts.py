@@ -1,0 +1,94 @@
+"""The 绩效目标表 family: exports of other units and systems, each loaded end to end.
+
+Each fixture in `tests/layouts/` is written after layouts published by finance bureaus, in
+their style (tab-separated, Chinese labels, the mess included); every test asserts what the
+warehouse holds of it, exactly.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Workspace
+
+LAYOUTS = Path(__file__).with_name("layouts")
+
+
+def load(workspace: Workspace, *names: str) -> Workspace:
+    for name in names:
+        workspace.deliver(name, (LAYOUTS / name).read_bytes())
+    assert workspace.run().published
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def synonyms(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    return load(Workspace(tmp_path_factory.mktemp("synonyms")), "project_synonyms_fused.txt")
+
+
+def test_synonym_labels_money_in_yuan_and_the_multi_year_goal(synonyms: Workspace):
+    """项目支出名称, 预算单位, 预算数(元), 财政拨款 under a caption 单位：元, 本年度绩效目标 and
+    实施期绩效目标: one project-year, money converted by the unit the table states."""
+    assert synonyms.sql(
+        "SELECT year, unit_code, unit_name, department_code, project_code, project_name, "
+        "handler_name, handler_phone_masked, total_yuan, fiscal_yuan, unit_funds_yuan, "
+        "special_account_yuan, annual_goal, multi_year_goal "
+        "FROM fact_project_budget JOIN dim_unit USING (unit_key) "
+        "JOIN dim_project USING (project_key)"
+    ) == [
+        (
+            2024,
+            "654001",
+            "伊宁县农业农村局本级",
+            "654",
+            "65400124T000000123456",
+            "高标准农田建设项目",
+            "张伟",
+            "139****5678",
+            Decimal("2480000.00"),
+            Decimal("2000000.00"),
+            Decimal("480000.00"),
+            None,
+            "完成高标准农田建设1.2万亩,配套灌溉渠道12公里, 项目区亩均增产粮食50公斤以上。",
+            "2024—2026年累计建设高标准农田3.6万亩,粮食综合生产能力稳步提升。",
+        )
+    ]
+
+
+def test_decorated_names_fused_cells_directions_and_carried_down_levels(synonyms: Workspace):
+    rows = synonyms.sql(
+        "SELECT source_line, level1_name, level2_name, level3_name, operator, operator_raw, "
+        "target_value, target_text, measure_unit, weight, direction, standard "
+        "FROM fact_indicator_target JOIN dim_indicator USING (indicator_key) "
+        "ORDER BY source_line"
+    )
+    assert rows == [
+        (11, "产出指标", "数量指标", "新建高标准农田面积", ">=", "≥", Decimal("1.2000"), None, "万亩", Decimal("20.00"), "正向", "计划标准"),
+        (12, "产出指标", "数量指标", "配套灌溉渠道长度", ">=", "正向", Decimal("12.0000"), None, "公里", Decimal("10.00"), "正向", "计划标准"),
+        (13, "产出指标", "质量指标", "工程验收合格率", ">=", "正向", Decimal("100.0000"), None, "%", Decimal("10.00"), "正向", "行业标准"),
+        (14, "产出指标", "时效指标", "项目建设期", "qualitative", None, None, "2024.03-2024.12", None, Decimal("10.00"), None, "计划标准"),
+        (15, "成本指标", "经济成本指标", "亩均建设成本", "<=", "≤", Decimal("2000.0000"), None, "元", Decimal("5.00"), "反向", "历史标准"),
+        (16, "成本指标", "经济成本指标", "项目总成本", "<=", "≤", Decimal("300.0000"), None, "万元", Decimal("5.00"), "反向", "计划标准"),
+        (17, "效益指标", "经济效益指标", "亩均增产粮食", ">=", "以上", Decimal("50.0000"), None, "公斤", Decimal("10.00"), "正向", "历史标准"),
+        (18, "效益指标", "生态效益指标", "化肥施用量减少", ">=", "以上", Decimal("5.0000"), None, "%", Decimal("10.00"), "正向", "行业标准"),
+        (19, "效益指标", "社会效益指标", "带动农户增收", "qualitative", "正向", None, "有效提升", None, Decimal("10.00"), "正向", None),
+        (20, "满意度指标", "服务对象满意度指标", "受益农户满意度", ">=", "≥", Decimal("90.0000"), None, "%", Decimal("10.00"), "正向", "行业标准"),
+    ]  # fmt: skip
+    assert synonyms.sql("SELECT definition FROM fact_indicator_target WHERE source_line = 11") == [
+        ("当年竣工验收合格的面积",)
+    ]
+
+
+def test_other_frameworks_names_are_repaired_and_nothing_else_is_flagged(synonyms: Workspace):
+    assert synonyms.sql(
+        "SELECT rule_id, source_line, value FROM dq_issue ORDER BY source_line"
+    ) == [
+        ("W103", 18, "环境效益指标"),
+        ("W103", 20, "满意度指标"),
+    ]
+    assert synonyms.sql("SELECT status, tables_loaded, indicator_rows FROM dq_file") == [
+        ("loaded", 1, 10)
+    ]
