@@ -92,3 +92,68 @@ def test_other_frameworks_names_are_repaired_and_nothing_else_is_flagged(synonym
     assert synonyms.sql("SELECT status, tables_loaded, indicator_rows FROM dq_file") == [
         ("loaded", 1, 10)
     ]
+
+
+@pytest.fixture(scope="module")
+def flat(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    return load(Workspace(tmp_path_factory.mktemp("flat")), "flat_projects.txt")
+
+
+def test_a_flat_table_gives_one_project_year_per_project(flat: Workspace):
+    """单位名称 / 项目名称 / 预算数 / 年度目标 on each project's first row only; a department row
+    above its units; a 合计 row that is no project."""
+    assert flat.sql(
+        "SELECT f.source_line, u.unit_code, u.unit_name, u.department_code, "
+        "u.department_name, p.project_code, p.project_name, f.total_yuan, f.annual_goal "
+        "FROM fact_project_budget AS f JOIN dim_unit AS u USING (unit_key) "
+        "JOIN dim_project AS p USING (project_key) ORDER BY f.source_line"
+    ) == [
+        (5, "650001", "托克逊县夏镇人民政府本级", "650", "托克逊县夏镇部门", "65000124T000000000101", "农村道路养护", Decimal("350000.00"), "完成农村道路养护120公里,群众出行更便利"),
+        (9, "650001", "托克逊县夏镇人民政府本级", "650", "托克逊县夏镇部门", "65000124T000000000102", "村级活动场所维修", Decimal("125000.00"), "维修村级活动场所3处"),
+        (13, "650002", "托克逊县夏镇卫生院", "650", "托克逊县夏镇部门", "65000124T000000000201", "基本公共卫生服务", Decimal("80000.00"), "为辖区居民提供基本公共卫生服务"),
+    ]  # fmt: skip
+    assert flat.sql("SELECT sum(total_yuan) FROM fact_project_budget") == [
+        (Decimal("555000.00"),)
+    ]  # the 合计 row's 55.50 万元 is not a fourth project
+
+
+def test_flat_rows_keep_their_own_lines_and_carry_levels_down(flat: Workspace):
+    rows = flat.sql(
+        "SELECT p.project_code, f.source_line, i.level1_name, i.level2_name, i.level3_name, "
+        "f.operator, f.target_value, f.target_text, f.measure_unit "
+        "FROM fact_indicator_target AS f JOIN dim_project AS p USING (project_key) "
+        "JOIN dim_indicator AS i USING (indicator_key) ORDER BY f.source_line"
+    )
+    assert [(r[0][-3:], r[1]) for r in rows] == [
+        ("101", 5), ("101", 6), ("101", 7), ("101", 8),
+        ("102", 9), ("102", 10), ("102", 11), ("102", 12),
+        ("201", 13), ("201", 14), ("201", 15),
+    ]  # fmt: skip
+    assert rows[5][1:] == (
+        10,
+        "产出指标",
+        "时效指标",
+        "完工时间",
+        "<=",
+        Decimal("10.0000"),
+        None,
+        "月",
+    )
+    assert rows[2][5:] == ("qualitative", None, "有效改善", None)
+    assert flat.sql(
+        "SELECT status, tables_found, tables_loaded, indicator_rows, layout FROM dq_file"
+    ) == [("loaded", 3, 3, 11, "flat")]
+    assert flat.sql("SELECT count(*) FROM dq_issue") == [(0,)]
+
+
+def test_an_unknown_layout_is_quarantined_naming_the_labels_it_could_not_place(
+    workspace: Workspace,
+):
+    load(workspace, "unknown_layout.txt")
+    ((status, layout, reason),) = workspace.sql("SELECT status, layout, reason FROM dq_file")
+    assert (status, layout) == ("quarantined", "unknown")
+    assert reason.startswith("1 of 1 table(s) quarantined: E001 ")
+    assert reason.endswith(
+        "; unknown layout, labels it could not place: 20, 全年服务群众人次, 分值, 填报单位：, "
+        "服务人次, 考核内容, 考核项目, 自筹, 评分标准, 资金来源：, 达到得满分"
+    )

@@ -22,7 +22,10 @@ SELECT
     (SELECT coalesce(sum(total_yuan), 0) FROM fact_project_budget) AS total_yuan,
     (SELECT count(*) FROM dq_issue WHERE severity = 'error') AS errors,
     (SELECT count(*) FROM dq_issue WHERE severity = 'warning') AS warnings,
-    (SELECT max(ingested_at) FROM dq_file) AS last_ingested_at
+    (SELECT max(ingested_at) FROM dq_file) AS last_ingested_at,
+    (SELECT string_agg(layout || ' ' || tables, ', ' ORDER BY layout) FROM (
+        SELECT layout, count(*) AS tables FROM dq_table GROUP BY layout
+    )) AS layouts
 """
 
 
@@ -49,6 +52,7 @@ def print_summary(settings: Settings, elapsed: float, new_versions: int) -> None
         f"  projects           {s['projects']} ({s['project_years']} project-years, "
         f"{s['total_yuan']:,} yuan)\n"
         f"  indicator rows     {s['indicator_rows']}\n"
+        f"  table layouts      {s['layouts'] or 'none'}\n"
         f"  quality findings   {s['errors']} error(s), {s['warnings']} warning(s)\n"
         f"  warehouse          {settings.warehouse_path}\n"
         f"  data docs          {settings.data_docs_dir / 'index.html'}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from assets.bronze.findings import findings
+from assets.bronze.grid import REQUIRED_COLUMNS
 from assets.bronze.header import HEADER_FIELDS
 from assets.bronze.zones import LINE_KEY, TABLE_KEY
 from assets.reference import AMOUNT_FIELDS, GRID_COLUMNS
@@ -19,6 +20,7 @@ def empty_tables() -> pl.DataFrame:
         "year": pl.Int32(),
         "grid_header_line": pl.Int32(),
         "grid_columns": pl.List(pl.String()),
+        "layout": pl.String(),
     }
     for field in HEADER_FIELDS:
         columns[field] = pl.String()
@@ -62,6 +64,17 @@ def assemble_tables(
         layout.select("table_seq", "grid_header_line", "grid_columns"),
         on="table_seq",
         how="left",
+    )
+
+
+def mark_unknown_layouts(tables: pl.DataFrame) -> pl.DataFrame:
+    """A table whose indicator grid jixiao could not place (no grid header, or one without the
+    three level columns) is of a layout it does not know."""
+    placed = pl.all_horizontal(
+        pl.col("grid_columns").list.contains(pl.lit(column)) for column in REQUIRED_COLUMNS
+    ).fill_null(False)
+    return tables.with_columns(
+        pl.when(placed).then(pl.col("layout")).otherwise(pl.lit("unknown")).alias("layout")
     )
 
 

@@ -11,7 +11,7 @@ from assets import reference
 from assets.bronze.findings import findings
 from assets.bronze.labels import with_repairs
 from assets.bronze.zones import cells
-from assets.reference import GRID_COLUMNS
+from assets.reference import GRID_COLUMNS, label_money_unit
 
 REQUIRED_COLUMNS = ("level1", "level2", "level3")
 
@@ -44,6 +44,10 @@ def read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .agg(
             pl.col("line").first().alias("grid_header_line"),
             pl.col("cell").alias("grid_header_cells"),
+            # The money unit a flat table's 预算数 column names ("预算数(元)").
+            label_money_unit(pl.col("cell").filter(pl.col("column") == "row_total"))
+            .first()
+            .alias("row_total_unit"),
         )
         .join(positions, on="table_seq", how="left")
         .with_columns(_listed(GRID_COLUMNS, True).alias("grid_columns"))
@@ -78,7 +82,11 @@ def read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFr
     rows = (
         lines.filter(pl.col("zone") == "grid")
         .select("table_seq", "line", pl.col("text").str.split("\t").alias("cells"))
-        .join(layout.drop("grid_header_cells", "grid_columns"), on="table_seq", how="left")
+        .join(
+            layout.drop("grid_header_cells", "grid_columns", "row_total_unit"),
+            on="table_seq",
+            how="left",
+        )
     )
     values = [
         pl.col("cells")

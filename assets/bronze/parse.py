@@ -19,14 +19,16 @@ from assets.bronze.assemble import (
     empty_indicators,
     empty_tables,
     localize,
+    mark_unknown_layouts,
     stray_lines,
     tables_without_rows,
 )
 from assets.bronze.decode import DecodeError, decode
 from assets.bronze.findings import empty_findings, findings
+from assets.bronze.flat import renumber, split_flat_tables
 from assets.bronze.grid import read_grid_layout, read_grid_rows
 from assets.bronze.header import read_headers
-from assets.bronze.zones import classify_lines
+from assets.bronze.zones import TABLE_KEY, classify_lines
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,18 @@ def _parse_texts(
     grid_layout, layout_findings = read_grid_layout(lines)
     indicators, row_findings = read_grid_rows(lines, grid_layout)
     tables = assemble_tables(lines, header_values, grid_layout)
+    tables, indicators, orphans = split_flat_tables(tables, indicators, grid_layout)
+    tables, indicators, found = renumber(
+        tables,
+        indicators,
+        pl.concat(
+            [header_findings, layout_findings, row_findings, orphans], how="diagonal_relaxed"
+        ),
+        TABLE_KEY,
+    )
+    tables = mark_unknown_layouts(tables)
     every_finding = pl.concat(
-        [
-            header_findings,
-            layout_findings,
-            row_findings,
-            tables_without_rows(tables, indicators),
-            stray_lines(lines),
-        ],
+        [found, tables_without_rows(tables, indicators), stray_lines(lines)],
         how="diagonal_relaxed",
     )
     # Sorted once for the whole batch; partitioning keeps that order within each file.

@@ -13,7 +13,9 @@ import polars as pl
 from assets import reference
 from assets.reference import label_key
 
-TITLE_PATTERN = r"^[\t\s]*(\d{4})\s*年度?[^\t]{0,20}?绩效目标(?:申报)?表[\t\s]*$"
+TITLE_PATTERN = (
+    r"^[\t\s]*(\d{4})\s*年度?[^\t]{0,20}?绩效目标(?:申报)?表(?:[(（][^\t)）]{0,10}[)）])?[\t\s]*$"
+)
 LINE_KEY = 1 << 32
 TABLE_KEY = 1 << 20
 LABEL_MAX_CHARS = 24

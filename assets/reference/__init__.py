@@ -86,6 +86,12 @@ GRID_COLUMNS: tuple[str, ...] = (
     "direction",
     "definition",
     "standard",
+    # The project's own cells in a flat table of many projects (one row per indicator).
+    "row_department",
+    "row_unit",
+    "row_project",
+    "row_total",
+    "row_goal",
 )
 AMOUNT_FIELDS: tuple[str, ...] = (
     "total",

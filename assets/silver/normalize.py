@@ -158,6 +158,7 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         "table_seq",
         "source_line",
         "end_line",
+        "layout",
         "year",
         "unit_code",
         "unit_name",

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS dq_file (
     reason VARCHAR,
     ingested_at TIMESTAMP NOT NULL,
     delivered_at TIMESTAMP,
-    encoding VARCHAR
+    encoding VARCHAR,
+    layout VARCHAR
 );
 COMMENT ON TABLE dq_file IS 'One row per landing file version and what became of it / 文件处理状态';
 COMMENT ON COLUMN dq_file.source_file IS 'Landing file, relative to the landing folder / 来源文件';
@@ -25,3 +26,4 @@ COMMENT ON COLUMN dq_file.reason IS 'Why it was not (wholly) loaded / 原因';
 COMMENT ON COLUMN dq_file.ingested_at IS 'When jixiao loaded this version / 入库时间';
 COMMENT ON COLUMN dq_file.delivered_at IS 'File modification time at delivery; the newer delivery wins / 交付时间';
 COMMENT ON COLUMN dq_file.encoding IS 'Detected encoding (utf-8, utf-8-sig, gb18030) / 编码';
+COMMENT ON COLUMN dq_file.layout IS 'The layouts of its tables (project, flat, department, unknown), comma-separated; none when it holds no table / 表样式';

@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS dq_table (
     year INTEGER,
     project_code VARCHAR,
     delivered_at TIMESTAMP,
-    quarantined BOOLEAN NOT NULL
+    quarantined BOOLEAN NOT NULL,
+    layout VARCHAR
 );
 COMMENT ON TABLE dq_table IS 'One row per table of every live file version: which project-year it delivers, whether it passed the gates; the load picks each project-year''s newest passing delivery from here / 表级交付记录';
 COMMENT ON COLUMN dq_table.source_file IS 'Landing file / 来源文件';
@@ -17,3 +18,4 @@ COMMENT ON COLUMN dq_table.year IS 'Budget year / 年度';
 COMMENT ON COLUMN dq_table.project_code IS 'Project code / 项目编码';
 COMMENT ON COLUMN dq_table.delivered_at IS 'Delivery time of its file version / 交付时间';
 COMMENT ON COLUMN dq_table.quarantined IS 'An error finding keeps it out of the facts / 是否隔离';
+COMMENT ON COLUMN dq_table.layout IS 'Which member of the table family was read: project (one project''s table), flat (one project of a flat table of many), department (a whole department''s table), unknown (no indicator grid jixiao could place) / 表样式';

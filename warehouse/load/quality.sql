@@ -17,7 +17,11 @@ CROSS JOIN run_info AS r;
 
 CREATE OR REPLACE TEMP TABLE version_stats AS
 WITH found AS (
-    SELECT source_sha256, count(*) AS tables_found
+    SELECT
+        source_sha256,
+        count(*) AS tables_found,
+        string_agg(DISTINCT layout, ', ' ORDER BY layout) AS layout,
+        bool_or(layout = 'unknown') AS has_unknown_layout
     FROM new_budget JOIN to_load USING (source_sha256)
     GROUP BY ALL
 ),
@@ -28,7 +32,9 @@ judged AS (
         count(*) FILTER (WHERE severity = 'warning') AS warnings,
         count(DISTINCT table_seq) FILTER (WHERE severity = 'error') AS tables_quarantined,
         string_agg(DISTINCT rule_id || ' ' || message, '; ' ORDER BY rule_id || ' ' || message)
-            FILTER (WHERE severity = 'error') AS error_reasons
+            FILTER (WHERE severity = 'error') AS error_reasons,
+        string_agg(DISTINCT value, ', ' ORDER BY value)
+            FILTER (WHERE rule_id = 'W110' AND column_name = 'header') AS unplaced_labels
     FROM new_findings
     GROUP BY ALL
 )
@@ -38,7 +44,11 @@ SELECT
     coalesce(j.errors, 0) AS errors,
     coalesce(j.warnings, 0) AS warnings,
     coalesce(j.tables_quarantined, 0) AS tables_quarantined,
-    j.error_reasons
+    j.error_reasons,
+    coalesce(f.layout, 'none') AS layout,
+    CASE WHEN f.has_unknown_layout THEN
+        'unknown layout, labels it could not place: ' || coalesce(j.unplaced_labels, 'none')
+    END AS unknown_layout
 FROM to_load AS v
 LEFT JOIN found AS f USING (source_sha256)
 LEFT JOIN judged AS j USING (source_sha256);
@@ -53,8 +63,9 @@ SELECT
     END,
     s.tables_found, 0, 0, s.errors, s.warnings,
     CASE WHEN s.errors > 0 THEN s.tables_quarantined || ' of ' || s.tables_found
-        || ' table(s) quarantined: ' || s.error_reasons END,
-    r.ingested_at, v.delivered_at, e.encoding
+        || ' table(s) quarantined: ' || s.error_reasons
+        || coalesce('; ' || s.unknown_layout, '') END,
+    r.ingested_at, v.delivered_at, e.encoding, s.layout
 FROM to_load AS v
 JOIN version_stats AS s USING (source_sha256)
 LEFT JOIN file_encoding AS e USING (source_sha256)
@@ -65,7 +76,7 @@ SELECT
     n.source_file, n.source_sha256, 'duplicate',
     coalesce(first.tables_found, 0), 0, 0, 0, 0,
     'same bytes as ' || coalesce(n.loaded_as, first.source_file) || '; loaded once, from there',
-    r.ingested_at, n.delivered_at, first.encoding
+    r.ingested_at, n.delivered_at, first.encoding, first.layout
 FROM version_role AS n
 LEFT JOIN dq_file AS first
   ON first.source_sha256 = n.source_sha256

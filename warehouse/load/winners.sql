@@ -16,7 +16,8 @@ file_errors AS (
 SELECT
     v.source_file, b.source_sha256, b.table_seq, b.source_line, b.year, b.project_code,
     v.delivered_at,
-    t.source_sha256 IS NOT NULL OR f.source_sha256 IS NOT NULL
+    t.source_sha256 IS NOT NULL OR f.source_sha256 IS NOT NULL,
+    b.layout
 FROM new_budget AS b
 JOIN to_load AS v USING (source_sha256)
 LEFT JOIN table_errors AS t ON t.source_sha256 = b.source_sha256 AND t.table_seq = b.table_seq
