@@ -157,3 +157,81 @@ def test_an_unknown_layout_is_quarantined_naming_the_labels_it_could_not_place(
         "; unknown layout, labels it could not place: 20, 全年服务群众人次, 分值, 填报单位：, "
         "服务人次, 考核内容, 考核项目, 自筹, 评分标准, 资金来源：, 达到得满分"
     )
+
+
+@pytest.fixture(scope="module")
+def department(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    return load(Workspace(tmp_path_factory.mktemp("department")), "department_overall.txt")
+
+
+def test_a_whole_department_table_loads_beside_the_projects(department: Workspace):
+    """部门整体绩效目标表: no project; the department under its 9-digit budget code stands for
+    unit and project, told apart by dim_project.project_kind; 资金总额 / 基本支出 / 项目支出."""
+    assert department.sql(
+        "SELECT u.unit_code, u.unit_name, u.department_code, p.project_code, p.project_name, "
+        "p.project_kind, f.total_yuan, f.basic_expenditure_yuan, f.project_expenditure_yuan, "
+        "f.fiscal_yuan, f.annual_goal "
+        "FROM fact_project_budget AS f JOIN dim_unit AS u USING (unit_key) "
+        "JOIN dim_project AS p USING (project_key)"
+    ) == [
+        (
+            "117001000",
+            "拉萨市民族事务委员会",
+            "117",
+            "117001000",
+            "拉萨市民族事务委员会（部门整体）",
+            "department",
+            Decimal("12506000.00"),
+            Decimal("8506000.00"),
+            Decimal("4000000.00"),
+            None,
+            "目标1:全面落实党的民族政策,推进民族团结进步示范市创建。 "
+            "目标2:保障机关正常运转,提升依法履职能力。",
+        )
+    ]
+    assert department.sql("SELECT layout FROM dq_table") == [("department",)]
+
+
+def test_sections_and_self_evaluation_columns_are_reported_never_read_as_targets(
+    department: Workspace,
+):
+    """年度履职目标 (lines 7–10) and the 完成值 / 得分 columns: W112 with their lines; the four
+    indicator rows are the only targets."""
+    assert department.sql(
+        "SELECT rule_id, source_line, column_name, value FROM dq_issue ORDER BY source_line"
+    ) == [
+        ("W112", 7, "section", "年度履职目标 (lines 7–10)"),
+        ("W112", 11, "grid_header", "完成值, 得分"),
+        ("W103", 15, "level2_repaired", "满意度指标"),
+    ]
+    assert department.sql(
+        "SELECT source_line, operator, target_value, measure_unit FROM fact_indicator_target "
+        "ORDER BY source_line"
+    ) == [
+        (12, ">=", Decimal("12.0000"), "次"),
+        (13, ">=", Decimal("95.0000"), "%"),
+        (14, "qualitative", None, None),
+        (15, ">=", Decimal("90.0000"), "%"),
+    ]
+
+
+def test_collapsed_merged_cells_are_aligned_by_content(workspace: Workspace):
+    """An exporter that drops merged cells instead of leaving them empty: a row starting with a
+    level-2 name (line 7, 8) or with the indicator itself (line 10) is read by what its cells
+    are, its level names carried down from the rows above, its lineage its own line."""
+    load(workspace, "merged_collapsed.txt")
+    assert workspace.sql(
+        "SELECT f.source_line, i.level1_name, i.level2_name, i.level3_name, f.operator, "
+        "f.target_value, f.measure_unit, f.weight "
+        "FROM fact_indicator_target AS f JOIN dim_indicator AS i USING (indicator_key) "
+        "ORDER BY f.source_line"
+    ) == [
+        (6, "产出指标", "数量指标", "受益学生人数", ">=", Decimal("5000.0000"), "人", Decimal("30.00")),
+        (7, "产出指标", "质量指标", "补助资金足额发放率", "=", Decimal("100.0000"), "%", Decimal("20.00")),
+        (8, "产出指标", "时效指标", "补助发放及时率", ">=", Decimal("98.0000"), "%", Decimal("10.00")),
+        (9, "效益指标", "社会效益指标", "学生营养健康状况", "qualitative", None, None, Decimal("20.00")),
+        (10, "效益指标", "社会效益指标", "学生营养知识知晓率", ">=", Decimal("90.0000"), "%", Decimal("10.00")),
+        (11, "满意度指标", "服务对象满意度指标", "学生家长满意度", ">=", Decimal("90.0000"), "%", Decimal("10.00")),
+    ]  # fmt: skip
+    assert workspace.sql("SELECT total_yuan FROM fact_project_budget") == [(Decimal("1200000.00"),)]
+    assert workspace.sql("SELECT count(*) FROM dq_issue") == [(0,)]

@@ -91,7 +91,7 @@ def test_taxonomy_gives_english_names(targets):
 
 
 def test_level1_score_suffix_is_dropped():
-    from assets.silver.normalize import LEVEL_DECORATION
+    from assets.reference import LEVEL_DECORATION
 
     assert (
         pl.select(pl.lit("产出指标(50分)").str.replace(LEVEL_DECORATION, "")).item() == "产出指标"

@@ -50,8 +50,17 @@ def assemble_tables(
             pl.col("line").min().alias("title_line"),
             pl.col("line").filter(~pl.col("blank")).max().alias("end_line"),
             pl.col("title_year").first().alias("year"),
+            pl.col("text").filter(pl.col("zone") == "title").first().alias("title"),
         )
         .sort("table_seq")
+        # A whole department's table (部门整体绩效目标表) has no project of its own.
+        .with_columns(
+            pl.when(pl.col("title").str.contains("部门整体|整体支出"))
+            .then(pl.lit("department"))
+            .otherwise(pl.lit("project"))
+            .alias("layout")
+        )
+        .drop("title")
     )
     wide = header_values.pivot(
         on="field", index="table_seq", values=["value", "line", "unit", "inferred"]

@@ -100,9 +100,7 @@ def split_flat_tables(
     project. Tables that are not flat keep their key (`table_seq * GROUP_KEY`)."""
     flat = layout.filter(pl.col("pos_row_project").is_not_null())["table_seq"]
     plain_key = (pl.col("table_seq") * GROUP_KEY).alias("table_key")
-    plain_tables = tables.filter(~pl.col("table_seq").is_in(flat.implode())).with_columns(
-        plain_key, pl.lit("project").alias("layout")
-    )
+    plain_tables = tables.filter(~pl.col("table_seq").is_in(flat.implode())).with_columns(plain_key)
     plain_rows = indicators.filter(~pl.col("table_seq").is_in(flat.implode())).with_columns(
         plain_key
     )

@@ -11,7 +11,7 @@ from assets import reference
 from assets.bronze.findings import findings
 from assets.bronze.labels import with_repairs
 from assets.bronze.zones import cells
-from assets.reference import GRID_COLUMNS, label_money_unit
+from assets.reference import GRID_COLUMNS, LEVEL_DECORATION, label_money_unit
 
 REQUIRED_COLUMNS = ("level1", "level2", "level3")
 
@@ -48,6 +48,10 @@ def read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
             label_money_unit(pl.col("cell").filter(pl.col("column") == "row_total"))
             .first()
             .alias("row_total_unit"),
+            pl.col("cell")
+            .filter(pl.col("column").str.starts_with("self_evaluation_"))
+            .alias("self_evaluation_labels"),
+            (pl.col("pos").max() + 1).alias("grid_width"),
         )
         .join(positions, on="table_seq", how="left")
         .with_columns(_listed(GRID_COLUMNS, True).alias("grid_columns"))
@@ -77,16 +81,46 @@ def _carried_down(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _level_names() -> tuple[list[str], list[str]]:
+    """Known level-1 and level-2 names (taxonomy and variants), as cells spell them."""
+    taxonomy = reference.indicator_taxonomy()
+    level2 = [*taxonomy["level2_name"], *reference.level2_synonyms()["variant"]]
+    return taxonomy["level1_name"].unique().to_list(), sorted(set(level2))
+
+
+def _realigned(rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose empty level cells collapsed (an exporter that drops merged cells instead of
+    leaving them empty) are aligned by content: a short row that starts with a level-2 name
+    (or with no level name at all) is moved right to the level-2 (or level-3) column."""
+    level1, level2 = _level_names()
+    first = pl.col("cells").list.first().str.strip_chars().str.replace_all(LEVEL_DECORATION, "")
+    shift = (
+        pl.when(first.is_in(level1) | (first == ""))
+        .then(0)
+        .when(first.is_in(level2))
+        .then(pl.col("pos_level2") - pl.col("pos_level1"))
+        .otherwise(pl.col("pos_level3") - pl.col("pos_level1"))
+    )
+    fits = pl.col("cells").list.len() + shift <= pl.col("grid_width")
+    shift = pl.when((pl.col("pos_level1") == 0) & fits).then(shift).otherwise(0)
+    return rows.with_columns(
+        pl.concat_list(pl.lit("").repeat_by(shift.clip(0)), pl.col("cells")).alias("cells")
+    )
+
+
 def read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Indicator rows by the positions of their table's grid header; extra cells misalign."""
     rows = (
         lines.filter(pl.col("zone") == "grid")
         .select("table_seq", "line", pl.col("text").str.split("\t").alias("cells"))
         .join(
-            layout.drop("grid_header_cells", "grid_columns", "row_total_unit"),
+            layout.drop(
+                "grid_header_cells", "grid_columns", "row_total_unit", "self_evaluation_labels"
+            ),
             on="table_seq",
             how="left",
         )
+        .pipe(_realigned)
     )
     values = [
         pl.col("cells")

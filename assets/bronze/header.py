@@ -67,6 +67,7 @@ def _label_cells(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     labels = reference.header_labels()
     labelled = (
         cells(lines, "header")
+        .filter(pl.col("key").ne_missing(""))  # a bare "其中：" only joins two labels
         .with_row_index("index")
         .join(labels, left_on="key", right_on="label", how="left", maintain_order="left")
     )
@@ -149,6 +150,35 @@ def _by_shape(orphans: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+NUMBERED_GOAL = r"^(?:目标|任务)\s*[0-9一二三四五六七八九十]+\s*[:：、.]"
+
+
+def _with_numbered_goals(found: pl.DataFrame, goals: pl.DataFrame) -> pl.DataFrame:
+    """Numbered goals on lines of their own ("目标2：…" under "年度总体目标：目标1：…") belong to
+    the table's annual goal, in line order."""
+    if goals.height == 0:
+        return found
+    extra = goals.group_by("table_seq", maintain_order=True).agg(
+        pl.col("cell").str.join(" ").alias("goals"), pl.col("line").first().alias("goal_line")
+    )
+    is_goal = pl.col("field") == "annual_goal"
+    joined = found.join(extra, on="table_seq", how="left", maintain_order="left").with_columns(
+        pl.when(is_goal & pl.col("goals").is_not_null())
+        .then(pl.concat_str("value", "goals", separator=" "))
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    without_goal = extra.join(found.filter(is_goal), on="table_seq", how="anti").select(
+        "table_seq",
+        pl.lit("annual_goal").alias("field"),
+        pl.col("goals").alias("value"),
+        pl.lit(None, dtype=pl.String).alias("unit"),
+        pl.col("goal_line").alias("line"),
+        pl.lit(False).alias("inferred"),
+    )
+    return pl.concat([joined.select(found.columns), without_goal])
+
+
 def read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(table_seq, field, value, unit, line, inferred) for every header field found, and the
     findings of the header (W110 ignored cells, W111 repaired labels)."""
@@ -161,6 +191,9 @@ def read_headers(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .filter(_first_of_table_and_field())
     )
     orphans = labelled.filter(~pl.col("is_label") & ~pl.col("consumed"))
+    numbered = pl.col("cell").str.contains(NUMBERED_GOAL)
+    found = _with_numbered_goals(found, orphans.filter(numbered))
+    orphans = orphans.filter(~numbered)
     inferred = _by_shape(orphans, found)
     ignored = findings(
         orphans.join(inferred.select("index"), on="index", how="anti"),

@@ -28,6 +28,7 @@ from assets.bronze.findings import empty_findings, findings
 from assets.bronze.flat import renumber, split_flat_tables
 from assets.bronze.grid import read_grid_layout, read_grid_rows
 from assets.bronze.header import read_headers
+from assets.bronze.sections import section_findings, self_evaluation_findings
 from assets.bronze.zones import TABLE_KEY, classify_lines
 
 
@@ -92,13 +93,25 @@ def _parse_texts(
         tables,
         indicators,
         pl.concat(
-            [header_findings, layout_findings, row_findings, orphans], how="diagonal_relaxed"
+            [
+                header_findings,
+                layout_findings,
+                self_evaluation_findings(grid_layout),
+                row_findings,
+                orphans,
+            ],
+            how="diagonal_relaxed",
         ),
         TABLE_KEY,
     )
     tables = mark_unknown_layouts(tables)
     every_finding = pl.concat(
-        [found, tables_without_rows(tables, indicators), stray_lines(lines)],
+        [
+            found,
+            tables_without_rows(tables, indicators),
+            stray_lines(lines),
+            section_findings(lines),
+        ],
         how="diagonal_relaxed",
     )
     # Sorted once for the whole batch; partitioning keeps that order within each file.

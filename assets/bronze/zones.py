@@ -35,6 +35,24 @@ def _lines(texts: pl.Series, file_ids: list[int]) -> pl.LazyFrame:
     )
 
 
+def _section_pattern() -> str:
+    """A line that is only the title of a section that is not targets ("年度履职目标",
+    "二、项目预算成本构成：")."""
+    titles = "|".join(re.escape(t) for t in reference.sections()["title"])
+    return rf"^[\t\s]*(?:[一二三四五六七八九十0-9]+[、.．])?\s*(?:{titles})[\s:：]*$"
+
+
+def _sections(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Mark the lines of sections that are not targets: from a section's title line to the
+    next blank line, grid header or section, whichever comes first."""
+    starts = pl.col("text").str.contains(_section_pattern()) & ~pl.col("preamble")
+    at_grid_header = pl.col("line") == pl.col("grid_header_line")
+    block = (pl.col("blank") | starts | at_grid_header).cum_sum().over("table_seq")
+    return frame.with_columns(starts.alias("section_start")).with_columns(
+        pl.col("section_start").first().over("table_seq", block).alias("in_section")
+    )
+
+
 def classify_lines(texts: pl.Series, file_ids: list[int]) -> pl.DataFrame:
     """Every line with its file, its table (by title), its zone and its raw text.
 
@@ -61,7 +79,7 @@ def classify_lines(texts: pl.Series, file_ids: list[int]) -> pl.DataFrame:
         .min()
         .over("table_seq")
     )
-    frame = frame.with_columns(first_grid_header.alias("grid_header_line"))
+    frame = _sections(frame.with_columns(first_grid_header.alias("grid_header_line")))
     zone = (
         pl.when(pl.col("preamble"))
         .then(pl.lit("preamble"))
@@ -69,13 +87,15 @@ def classify_lines(texts: pl.Series, file_ids: list[int]) -> pl.DataFrame:
         .then(pl.lit("title"))
         .when(pl.col("blank"))
         .then(pl.lit("blank"))
+        .when(pl.col("in_section"))
+        .then(pl.lit("section"))
         .when(pl.col("grid_header_line").is_null() | (pl.col("line") < pl.col("grid_header_line")))
         .then(pl.lit("header"))
         .when(pl.col("line") == pl.col("grid_header_line"))
         .then(pl.lit("grid_header"))
         .otherwise(pl.lit("grid"))
     )
-    return frame.with_columns(zone.alias("zone")).drop("number").collect()
+    return frame.with_columns(zone.alias("zone")).drop("number", "in_section").collect()
 
 
 def cells(lines: pl.DataFrame, zone: str) -> pl.DataFrame:

@@ -17,6 +17,15 @@ REFERENCE_DIR = Path(__file__).parent
 FULL_WIDTH = {"：": ":", "（": "(", "）": ")", "％": "%", "\u3000": " "}
 
 
+# What decorates a level-1 or level-2 name: a points or weight suffix ("(50分)", "（30分）",
+# "(10%)"), a required-field star, or numbering ("一、", "1.", "(2)", "指标1：").
+LEVEL_DECORATION = (
+    r"[(（]\s*\d+(\.\d+)?\s*(分|%)?\s*[)）]$"
+    r"|^[*★☆]+"
+    r"|^(?:[0-9]+|[一二三四五六七八九十]+)[.、:：)）]"
+    r"|^[(（](?:[0-9]+|[一二三四五六七八九十]+)[)）]"
+    r"|^(?:指标|目标)[0-9]+[:：.、]?"
+)
 REQUIRED_MARK = r"^[*★☆]+"
 LABEL_MONEY_UNIT = r"\((万元|元|亿元)\)$"
 
@@ -92,16 +101,22 @@ GRID_COLUMNS: tuple[str, ...] = (
     "row_project",
     "row_total",
     "row_goal",
+    # A self-evaluation's columns (绩效自评): recognized, reported (W112), never targets.
+    "self_evaluation_actual",
+    "self_evaluation_score",
+    "self_evaluation_note",
 )
-AMOUNT_FIELDS: tuple[str, ...] = (
-    "total",
+FUNDING_FIELDS: tuple[str, ...] = (
     "fiscal",
     "special_account",
     "unit_funds",
     "social",
     "bank_loan",
 )
-FUNDING_FIELDS: tuple[str, ...] = AMOUNT_FIELDS[1:]
+"""Where a project's money comes from: they add up to its total (W104)."""
+SPENDING_FIELDS: tuple[str, ...] = ("basic_expenditure", "project_expenditure")
+"""What a whole department's money is spent on (部门整体绩效目标表)."""
+AMOUNT_FIELDS: tuple[str, ...] = ("total", *FUNDING_FIELDS, *SPENDING_FIELDS)
 
 
 def indicator_taxonomy() -> pl.DataFrame:
@@ -115,6 +130,11 @@ def level1_names() -> list[str]:
 def level2_synonyms() -> pl.DataFrame:
     """Level-2 names of other frameworks and systems → the canonical level-2 name."""
     return _read("level2_synonyms")
+
+
+def sections() -> pl.DataFrame:
+    """Titles of sections that are not targets (年度履职目标, 项目预算成本构成 …)."""
+    return _read("sections").with_columns(label_key(pl.col("title")).alias("title"))
 
 
 def operators() -> pl.DataFrame:

@@ -13,20 +13,11 @@ import polars as pl
 
 from assets import reference
 from assets.numbers import amount_parts, as_decimal, in_range
-from assets.reference import AMOUNT_FIELDS
+from assets.reference import AMOUNT_FIELDS, LEVEL_DECORATION
 
 MONEY = pl.Decimal(18, 2)
 TARGET = pl.Decimal(18, 4)
 WEIGHT = pl.Decimal(9, 2)
-# What decorates a level-1 or level-2 name: a points or weight suffix ("(50分)", "（30分）",
-# "(10%)"), a required-field star, or numbering ("一、", "1.", "(2)", "指标1：").
-LEVEL_DECORATION = (
-    r"[(（]\s*\d+(\.\d+)?\s*(分|%)?\s*[)）]$"
-    r"|^[*★☆]+"
-    r"|^(?:[0-9]+|[一二三四五六七八九十]+)[.、:：)）]"
-    r"|^[(（](?:[0-9]+|[一二三四五六七八九十]+)[)）]"
-    r"|^(?:指标|目标)[0-9]+[:：.、]?"
-)
 HTML_TAG = r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"
 HTML_ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&amp;": "&"}
 
@@ -120,6 +111,24 @@ def _function_activity() -> dict[str, pl.Expr]:
     return {name: parts.struct.field(str(i)) for i, name in enumerate(names, start=1)}
 
 
+def _department_identity() -> dict[str, pl.Expr]:
+    """A whole department's table (部门整体绩效目标表) has no project and no unit of its own:
+    the department stands for both, under its budget code (部门预算编码) where it states one,
+    so that planners find it beside the project tables and tell it apart (`project_kind`)."""
+    is_department = pl.col("layout") == "department"
+    code = pl.coalesce("department_budget_code", "department_code")
+    whole = pl.concat_str(pl.col("department_name"), pl.lit("（部门整体）"))
+    return {
+        "unit_code": pl.coalesce("unit_code", pl.when(is_department).then(code)),
+        "unit_name": pl.coalesce("unit_name", pl.when(is_department).then("department_name")),
+        "project_code": pl.coalesce("project_code", pl.when(is_department).then(code)),
+        "project_name": pl.coalesce("project_name", pl.when(is_department).then(whole)),
+        "project_kind": pl.when(is_department)
+        .then(pl.lit("department"))
+        .otherwise(pl.lit("project")),
+    }
+
+
 def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
     """One row per project table: codes split from names, money in exact yuan, phone masked."""
     frame = tables.with_columns(pl.col("title_line").alias("source_line"))
@@ -183,7 +192,8 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
         pl.col("handler_phone_inferred").fill_null(False).alias("handler_phone_inferred"),
         pl.col("grid_header_line"),
         *line_columns,
-    ).with_columns(pl.col("year").cast(pl.Int32))
+        clean_text(pl.col("department_budget_code")).alias("department_budget_code"),
+    ).with_columns(pl.col("year").cast(pl.Int32), **_department_identity())
 
 
 def _level1_lookup() -> pl.DataFrame:

@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS fact_project_budget (
     source_line INTEGER NOT NULL,
     source_sha256 VARCHAR NOT NULL,
     source_table INTEGER NOT NULL,
-    multi_year_goal VARCHAR
+    multi_year_goal VARCHAR,
+    basic_expenditure_yuan DECIMAL(18, 2),
+    project_expenditure_yuan DECIMAL(18, 2)
 );
 COMMENT ON TABLE fact_project_budget IS 'One project in one year: money by source, execution weight, annual goal / 项目预算事实';
 COMMENT ON COLUMN fact_project_budget.year IS 'Budget year / 年度';
@@ -33,3 +35,5 @@ COMMENT ON COLUMN fact_project_budget.source_line IS '1-based line of the table 
 COMMENT ON COLUMN fact_project_budget.source_sha256 IS 'sha256 of the source file content / 来源文件哈希';
 COMMENT ON COLUMN fact_project_budget.source_table IS '1-based position of the table in its file / 文件内表序号';
 COMMENT ON COLUMN fact_project_budget.multi_year_goal IS 'Goal of the whole implementation period (实施期绩效目标), where the table states one; HTML stripped / 实施期绩效目标';
+COMMENT ON COLUMN fact_project_budget.basic_expenditure_yuan IS 'A whole department''s basic expenditure (staff and running costs), yuan; NULL for project tables / 基本支出（元）';
+COMMENT ON COLUMN fact_project_budget.project_expenditure_yuan IS 'A whole department''s project expenditure, yuan; NULL for project tables / 项目支出（元）';

@@ -38,7 +38,8 @@ SELECT
     arg_max(activity_code, delivered_at) AS activity_code,
     arg_max(activity_name, delivered_at) AS activity_name,
     arg_max(handler_name, delivered_at) AS handler_name,
-    arg_max(handler_phone_masked, delivered_at) AS handler_phone_masked
+    arg_max(handler_phone_masked, delivered_at) AS handler_phone_masked,
+    arg_max(project_kind, delivered_at) AS project_kind
 FROM incoming_budget
 GROUP BY project_code;
 
@@ -46,7 +47,7 @@ UPDATE dim_project AS d
 SET project_name = i.project_name, function_code = i.function_code,
     function_name = i.function_name, activity_code = i.activity_code,
     activity_name = i.activity_name, handler_name = i.handler_name,
-    handler_phone_masked = i.handler_phone_masked
+    handler_phone_masked = i.handler_phone_masked, project_kind = i.project_kind
 FROM incoming_project AS i
 WHERE d.project_code = i.project_code
   AND (d.project_name IS DISTINCT FROM i.project_name
@@ -55,14 +56,15 @@ WHERE d.project_code = i.project_code
        OR d.activity_code IS DISTINCT FROM i.activity_code
        OR d.activity_name IS DISTINCT FROM i.activity_name
        OR d.handler_name IS DISTINCT FROM i.handler_name
-       OR d.handler_phone_masked IS DISTINCT FROM i.handler_phone_masked);
+       OR d.handler_phone_masked IS DISTINCT FROM i.handler_phone_masked
+       OR d.project_kind IS DISTINCT FROM i.project_kind);
 
 INSERT INTO dim_project
 SELECT
     (SELECT coalesce(max(project_key), 0) FROM dim_project)
         + row_number() OVER (ORDER BY project_code),
     project_code, project_name, function_code, function_name, activity_code, activity_name,
-    handler_name, handler_phone_masked
+    handler_name, handler_phone_masked, project_kind
 FROM incoming_project
 WHERE project_code NOT IN (SELECT project_code FROM dim_project);
 
