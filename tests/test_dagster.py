@@ -158,6 +158,7 @@ def test_jixiao_run_twice(tmp_path: Path, monkeypatch, capsys):
     assert "1 loaded, 0 partial, 0 quarantined" in first
     assert "projects           9 (9 project-years, 8,310,300.00 yuan)" in first
     assert "indicator rows     75" in first and "0 error(s), 19 warning(s)" in first
+    assert "table layouts      project 9" in first
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     stamp = warehouse.stat().st_mtime_ns
     assert main(["run"]) == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Workspace
+from tests.conftest import Workspace, normalize_file, parse_file
 
 LAYOUTS = Path(__file__).with_name("layouts")
 
@@ -235,3 +235,147 @@ def test_collapsed_merged_cells_are_aligned_by_content(workspace: Workspace):
     ]  # fmt: skip
     assert workspace.sql("SELECT total_yuan FROM fact_project_budget") == [(Decimal("1200000.00"),)]
     assert workspace.sql("SELECT count(*) FROM dq_issue") == [(0,)]
+
+
+def _silver_of(grid_header: str, rows: list[str], header: str = "") -> tuple[dict, list[dict]]:
+    """One table of a project, its grid as given; the silver budget row and target rows."""
+    text = "\n".join(
+        [
+            "2024年度项目绩效目标表",
+            "单位名称：\t650003-某县教育局本级\t项目名称：\t65000324T000000000301-学生营养改善计划",
+            header or "项目资金：\t120.00\t万元",
+            grid_header,
+            *rows,
+        ]
+    )
+    frames = normalize_file(parse_file(text.encode()), "t.txt", "x")
+    return frames.project_budget.row(0, named=True), frames.indicator_target.to_dicts()
+
+
+OPERATOR_FORMS = {
+    "≥": ">=", "≤": "<=", "=": "=", ">": ">", "<": "<", "＞": ">", "＜": "<", "＝": "=",
+    ">=": ">=", "<=": "<=", "不低于": ">=", "不高于": "<=", "大于等于": ">=", "定性": "qualitative",
+}  # fmt: skip
+
+
+def test_operators_in_every_form_seen():
+    header = "一级指标\t二级指标\t三级指标\t计算符号\t指标值\t计量单位\t分值"
+    rows = [
+        f"产出指标\t数量指标\t指标{n}\t{form}\t10\t个\t5" for n, form in enumerate(OPERATOR_FORMS)
+    ]
+    _, targets = _silver_of(header, rows)
+    assert [(t["operator_raw"], t["operator"]) for t in targets] == list(OPERATOR_FORMS.items())
+
+
+def test_a_direction_column_stands_for_the_operator_where_there_is_none():
+    header = "一级指标\t二级指标\t指标内容\t当年预期实现值\t度量单位\t权重\t指标方向性"
+    rows = [
+        "产出指标\t数量指标\t新增床位\t200\t张\t50\t正向",
+        "成本指标\t经济成本指标\t单位成本\t1500\t元\t30\t反向",
+        "效益指标\t社会效益指标\t服务能力\t有效提升\t\t20\t正向",
+    ]
+    _, targets = _silver_of(header, rows)
+    assert [(t["operator"], t["target_value"], t["target_text"]) for t in targets] == [
+        (">=", Decimal("200.0000"), None),
+        ("<=", Decimal("1500.0000"), None),
+        ("qualitative", None, "有效提升"),  # text under 正向 is still a qualitative target
+    ]
+
+
+FUSED = {
+    "≥90%": (">=", Decimal("90.0000"), None, "%"),
+    "12台": (None, Decimal("12.0000"), None, "台"),
+    "≤300万元": ("<=", Decimal("300.0000"), None, "万元"),
+    "95%以上": (">=", Decimal("95.0000"), None, "%"),
+    "100%": (None, Decimal("100.0000"), None, "%"),
+    "不低于3000人次": (">=", Decimal("3000.0000"), None, "人次"),
+    "良好": ("qualitative", None, "良好", None),
+    "有效提升": ("qualitative", None, "有效提升", None),
+    "应保尽保": ("qualitative", None, "应保尽保", None),
+    "2024.03-2024.12": ("qualitative", None, "2024.03-2024.12", None),
+}
+
+
+def test_value_operator_and_unit_fused_in_one_cell():
+    header = "一级指标\t二级指标\t三级指标\t指标值及单位\t权重(%)"
+    rows = [f"产出指标\t数量指标\t指标{n}\t{cell}\t10" for n, cell in enumerate(FUSED)]
+    _, targets = _silver_of(header, rows)
+    found = [
+        (t["operator"], t["target_value"], t["target_text"], t["measure_unit"]) for t in targets
+    ]
+    assert found == list(FUSED.values())
+
+
+def test_decorated_level_names_are_read_clean_and_kept_raw():
+    header = "一级指标\t二级指标\t三级指标\t*指标值\t度量单位\t★权重"
+    rows = [
+        "产出指标(50分)\t数量指标（30分）\t甲\t1\t个\t10",
+        "一、效益指标\t(1)社会效益指标\t乙\t2\t个\t10",
+        "满意度指标(10%)\t*服务对象满意度指标\t丙\t3\t个\t10",
+        "★成本指标\t社会公众或服务对象满意度指标\t丁\t4\t个\t10",
+    ]
+    _, targets = _silver_of(header, rows)
+    assert [(t["level1_raw"], t["level1_name"], t["level2_name"]) for t in targets] == [
+        ("产出指标(50分)", "产出指标", "数量指标"),
+        ("一、效益指标", "效益指标", "社会效益指标"),
+        ("满意度指标(10%)", "满意度指标", "服务对象满意度指标"),
+        ("★成本指标", "成本指标", "服务对象满意度指标"),
+    ]
+    assert [t["target_value"] for t in targets] == [Decimal(n) for n in (1, 2, 3, 4)]
+    assert [t["weight"] for t in targets] == [Decimal("10.00")] * 4
+
+
+def test_both_indicator_frameworks():
+    """成本指标 as a level 1 (2021 framework) and as a level 2 under 产出指标 (older tables)."""
+    header = "一级指标\t二级指标\t三级指标\t指标值\t度量单位\t权重"
+    rows = [
+        "成本指标\t经济成本指标\t人均成本\t1500\t元\t10",
+        "成本指标\t生态环境成本指标\t能耗\t5\t吨\t10",
+        "产出指标\t成本指标\t项目成本\t120\t万元\t10",
+        "效益指标\t生态效益指标\t绿化面积\t3\t亩\t10",
+    ]
+    _, targets = _silver_of(header, rows)
+    assert [(t["level1_en"], t["level2_name"], t["level2_en"]) for t in targets] == [
+        ("cost", "经济成本指标", "economic cost"),
+        ("cost", "生态环境成本指标", "ecological cost"),
+        ("output", "成本指标", "cost"),
+        ("outcome", "生态效益指标", "ecological"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "yuan", "unit", "assumed"),
+    [
+        ("项目资金：\t300万", Decimal("3000000.00"), "万", False),  # the unit in the cell
+        ("预算数(元)：\t2,480,000.00", Decimal("2480000.00"), "元", False),  # in the label
+        ("单位：元\n预算数：\t2,480,000.00", Decimal("2480000.00"), "元", False),  # caption
+        ("单位：万元\n预算数：\t248.00", Decimal("2480000.00"), "万元", False),
+        ("预算数：\t248.00", Decimal("2480000.00"), None, True),  # nowhere: 万元 assumed, W107
+    ],
+)
+def test_money_in_yuan_or_wan_yuan_by_the_unit_the_table_states(header, yuan, unit, assumed):
+    budget, _ = _silver_of("一级指标\t二级指标\t三级指标", ["产出指标\t数量指标\t甲"], header)
+    assert (budget["total_yuan"], budget["total_unit_raw"], budget["total_unit_assumed"]) == (
+        yuan,
+        unit,
+        assumed,
+    )
+
+
+def test_a_budget_department_label_names_the_unit_only_with_a_unit_code():
+    unit_header = "预算部门：\t650003-某县教育局本级\t项目名称：\t65000324T000000000301-营养改善"
+    department_header = "预算部门：\t650-某县教育局\t项目名称：\t65000324T000000000301-营养改善"
+    for header, expected in (
+        (unit_header, ("650003", "某县教育局本级", None)),
+        (department_header, (None, None, "650")),  # no unit: E001 will quarantine it
+    ):
+        text = "\n".join(
+            [
+                "2024年度项目绩效目标表",
+                header,
+                "一级指标\t二级指标\t三级指标",
+                "产出指标\t数量指标\t甲",
+            ]
+        )
+        budget = normalize_file(parse_file(text.encode()), "t.txt", "x").project_budget
+        assert budget.select("unit_code", "unit_name", "department_code").row(0) == expected

@@ -90,6 +90,7 @@ PARSER_TRIPS = {
     "E005": lambda text: "hello\tworld\n",
     "W110": lambda text: "导出时间 2024-01-01\n" + text,
     "W111": lambda text: replace_line(text, 30, "度量单位", "度量単位"),
+    "W112": lambda text: replace_line(text, 12, "权重(%)", "得分"),
 }
 
 

@@ -94,12 +94,19 @@ def _realigned(rows: pl.DataFrame) -> pl.DataFrame:
     (or with no level name at all) is moved right to the level-2 (or level-3) column."""
     level1, level2 = _level_names()
     first = pl.col("cells").list.first().str.strip_chars().str.replace_all(LEVEL_DECORATION, "")
+    filled = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
+    # An indicator's own name: some text, not an operator or a number, with cells after it.
+    named = ~first.is_in(reference.operators()["raw"].to_list()) & ~first.str.contains(
+        r"^[0-9.,%\s]*$"
+    )
     shift = (
         pl.when(first.is_in(level1) | (first == ""))
         .then(0)
         .when(first.is_in(level2))
         .then(pl.col("pos_level2") - pl.col("pos_level1"))
-        .otherwise(pl.col("pos_level3") - pl.col("pos_level1"))
+        .when(named & (filled >= 2))
+        .then(pl.col("pos_level3") - pl.col("pos_level1"))
+        .otherwise(0)
     )
     fits = pl.col("cells").list.len() + shift <= pl.col("grid_width")
     shift = pl.when((pl.col("pos_level1") == 0) & fits).then(shift).otherwise(0)

@@ -111,6 +111,24 @@ def _function_activity() -> dict[str, pl.Expr]:
     return {name: parts.struct.field(str(i)) for i, name in enumerate(names, start=1)}
 
 
+def _unit_or_department() -> dict[str, pl.Expr]:
+    """预算单位 and 预算部门 both name the unit when they carry a 6-digit unit code; a shorter
+    code (117) is the department's, where the table names no department of its own."""
+    department_only = (pl.col("unit_code").str.len_chars() < 6) & pl.col(
+        "department_code"
+    ).is_null()
+    return {
+        "department_code": pl.coalesce(
+            "department_code", pl.when(department_only).then("unit_code")
+        ),
+        "department_name": pl.coalesce(
+            "department_name", pl.when(department_only).then("unit_name")
+        ),
+        "unit_code": pl.when(~department_only).then("unit_code"),
+        "unit_name": pl.when(~department_only).then("unit_name"),
+    }
+
+
 def _department_identity() -> dict[str, pl.Expr]:
     """A whole department's table (部门整体绩效目标表) has no project and no unit of its own:
     the department stands for both, under its budget code (部门预算编码) where it states one,
@@ -161,39 +179,43 @@ def normalize_budget(tables: pl.DataFrame) -> pl.DataFrame:
             f"{field}_in_range",
         )
     ]
-    return frame.select(
-        "source_file",
-        "source_sha256",
-        "table_seq",
-        "source_line",
-        "end_line",
-        "layout",
-        "year",
-        "unit_code",
-        "unit_name",
-        "department_code",
-        "department_name",
-        *[expr.alias(name) for name, expr in project.items()],
-        "function_code",
-        "function_name",
-        "activity_code",
-        "activity_name",
-        pl.col("handler_name_clean").alias("handler_name"),
-        mask_phone(pl.col("handler_phone")).alias("handler_phone_masked"),
-        *amounts,
-        pl.col("execution_weight").alias("execution_weight_raw"),
-        pl.col("weight_value").alias("execution_weight"),
-        "execution_weight_in_range",
-        strip_html(pl.col("annual_goal")).alias("annual_goal"),
-        pl.col("annual_goal").alias("annual_goal_raw"),
-        strip_html(pl.col("multi_year_goal")).alias("multi_year_goal"),
-        pl.col("project_inferred").fill_null(False).alias("project_inferred"),
-        pl.col("handler_name_inferred").fill_null(False).alias("handler_name_inferred"),
-        pl.col("handler_phone_inferred").fill_null(False).alias("handler_phone_inferred"),
-        pl.col("grid_header_line"),
-        *line_columns,
-        clean_text(pl.col("department_budget_code")).alias("department_budget_code"),
-    ).with_columns(pl.col("year").cast(pl.Int32), **_department_identity())
+    return (
+        frame.select(
+            "source_file",
+            "source_sha256",
+            "table_seq",
+            "source_line",
+            "end_line",
+            "layout",
+            "year",
+            "unit_code",
+            "unit_name",
+            "department_code",
+            "department_name",
+            *[expr.alias(name) for name, expr in project.items()],
+            "function_code",
+            "function_name",
+            "activity_code",
+            "activity_name",
+            pl.col("handler_name_clean").alias("handler_name"),
+            mask_phone(pl.col("handler_phone")).alias("handler_phone_masked"),
+            *amounts,
+            pl.col("execution_weight").alias("execution_weight_raw"),
+            pl.col("weight_value").alias("execution_weight"),
+            "execution_weight_in_range",
+            strip_html(pl.col("annual_goal")).alias("annual_goal"),
+            pl.col("annual_goal").alias("annual_goal_raw"),
+            strip_html(pl.col("multi_year_goal")).alias("multi_year_goal"),
+            pl.col("project_inferred").fill_null(False).alias("project_inferred"),
+            pl.col("handler_name_inferred").fill_null(False).alias("handler_name_inferred"),
+            pl.col("handler_phone_inferred").fill_null(False).alias("handler_phone_inferred"),
+            pl.col("grid_header_line"),
+            *line_columns,
+            clean_text(pl.col("department_budget_code")).alias("department_budget_code"),
+        )
+        .with_columns(pl.col("year").cast(pl.Int32), **_unit_or_department())
+        .with_columns(**_department_identity())
+    )
 
 
 def _level1_lookup() -> pl.DataFrame:
