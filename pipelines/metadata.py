@@ -63,7 +63,7 @@ def live_findings(path: Path, rule_id: str) -> pl.DataFrame:
     con = connect(path, read_only=True)
     try:
         return con.sql(
-            "SELECT source_file, source_line, project_code, column_name, value "
+            "SELECT source_file, source_line, project_code, column_name, value, detected_at "
             f"FROM dq_issue WHERE rule_id = '{rule_id}' ORDER BY ALL"
         ).pl()
     finally:

@@ -9,12 +9,12 @@ import dagster as dg
 import pytest
 
 from expectations.catalogue import rule_ids
-from pipelines.assets import ALL_ASSETS
+from pipelines.assets import ALL_ASSETS, warehouse
 from pipelines.cli import main
 from pipelines.definitions import defs
 from pipelines.resources import JixiaoPaths, resources
 from pipelines.sensors import landing_sensor
-from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace
+from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace, replace_line
 from warehouse import invariants
 
 WARNING_RULES_ON_SAMPLE = {"W101", "W102", "W103", "W105", "W106", "W107"}
@@ -72,8 +72,13 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
     failing = {name for name, e in evaluations.items() if not e.passed}
     assert failing == WARNING_RULES_ON_SAMPLE
     assert all(evaluations[name].severity == dg.AssetCheckSeverity.WARN for name in failing)
-    assert evaluations["W102"].metadata["findings"].value == 4
-    assert evaluations["W107"].metadata["findings"].value == 6
+    assert evaluations["W102"].metadata["live_findings"].value == 4
+    assert evaluations["W102"].metadata["new_this_run"].value == 4
+    assert evaluations["W107"].metadata["live_findings"].value == 6
+    specs = {spec.name: spec for spec in warehouse.check_specs}
+    assert "Why a planner cares: the target for this year contradicts" in (
+        specs["W102"].description
+    )
     guards = [rule_id for rule_id in rule_ids() if rule_id.startswith("G")]
     assert guards == ["G201", "G202", "G203", "G204", "G205", "G206", "G207"]
     for name in guards:
@@ -95,6 +100,29 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
     assert list(dagster_home.iterdir())  # the persistent instance lives in the temp home
     bronze = result.asset_materializations_for_node("bronze_tables")[0]
     assert bronze.metadata["tables"].value == 9 and bronze.metadata["indicator_rows"].value == 75
+
+
+def test_input_rule_checks_state_what_the_published_warehouse_holds(
+    workspace: Workspace, dagster_home: Path
+):
+    """A W102 stays WARN, with its live count, through a run that finds nothing new; the
+    corrected file turns it green."""
+    text = SAMPLE_PATH.read_text(encoding="utf-8")
+    workspace.deliver(SAMPLE_NAME, text.encode())
+
+    def w102() -> tuple[bool, int, int]:
+        result = materialize(workspace)
+        assert result.success
+        (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "W102"]
+        metadata = check.metadata
+        return check.passed, metadata["live_findings"].value, metadata["new_this_run"].value
+
+    assert w102() == (False, 4, 4)
+    assert w102() == (False, 4, 0)  # nothing new: the four are still published
+    corrected = replace_line(text, 13, "\t100\t10\t%", "\t100\t100\t%")  # 发放规范性
+    workspace.deliver(SAMPLE_NAME, corrected.encode())
+    passed, live, _ = w102()
+    assert (passed, live) == (False, 3)  # the corrected line no longer contradicts itself
 
 
 def test_failing_invariant_stops_the_publish(workspace: Workspace, dagster_home: Path, monkeypatch):

@@ -45,6 +45,7 @@ class StagedLoad:
     new_versions: int
     row_counts: dict[str, int] = field(default_factory=dict)
     loaded_sha256s: tuple[str, ...] = ()
+    ingested_at: datetime | None = None
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -121,7 +122,7 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
     finally:
         con.close()
     published_versions = tuple(sorted(set(to_load) | set(arriving)))
-    return StagedLoad(staging, True, new_versions, counts, published_versions)
+    return StagedLoad(staging, True, new_versions, counts, published_versions, ingested_at)
 
 
 def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:
