@@ -5,7 +5,7 @@ one at a time (`JIXIAO_WORKERS=1`), so the call tree shows the work rather than 
 for its workers. The tree is printed and also written as HTML to
 `benchmarks/profiles/<stage>-<tables>.html`.
 
-Settings: STAGE — parse, normalize, validate or load (default parse);
+Settings: STAGE — parse (landing → bronze → silver), validate or load (default parse);
 JIXIAO_PROFILE_TABLES — corpus size (default 100000).
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from benchmarks.run import HERE, corpus
 
-STAGES = ("parse", "normalize", "validate", "load")
+STAGES = ("parse", "validate", "load")
 
 
 def main() -> None:
@@ -38,8 +38,7 @@ def main() -> None:
         settings = Settings(folder, Path(scratch) / "data")
         inventory = runner.scan_landing(settings)
         steps: dict[str, Callable[[], object]] = {
-            "parse": lambda: runner.build_bronze(settings, inventory),
-            "normalize": lambda: runner.build_silver(settings, inventory),
+            "parse": lambda: runner.parse_and_normalize(settings, inventory),
             "validate": lambda: runner.assess_new(settings, inventory, True),
             "load": lambda: runner.publish(settings, inventory),
         }

@@ -41,8 +41,7 @@ def main() -> None:
     if mode == "stages":
         shutil.rmtree(data, ignore_errors=True)
         inventory = timed(results, "scan", runner.scan_landing, settings)
-        timed(results, "parse", runner.build_bronze, settings, inventory)
-        timed(results, "normalize", runner.build_silver, settings, inventory)
+        timed(results, "parse_normalize", runner.parse_and_normalize, settings, inventory)
         timed(results, "validate", runner.assess_new, settings, inventory, True)
         timed(results, "load", runner.publish, settings, inventory)
         timed(results, "noop_rerun", runner.run_pipeline, settings, True)

@@ -76,58 +76,59 @@ def landing_files(
     )
 
 
-@dg.asset(
-    group_name="bronze",
-    deps=[landing_files],
-    kinds={"polars", "parquet"},
-    description="Parsed tables, indicator rows and parse findings, per batch of new files.",
-)
-def bronze_tables(
-    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
-) -> dg.MaterializeResult:
-    settings = paths.settings()
-    built = runner.build_bronze(settings, runner.inventory_of(settings))
-    context.log.info(f"bronze: parsed {len(built)} new file(s)")
-    encodings: dict[str, int] = {}
-    for summary in built:
-        key = summary.encoding or "undecodable"
-        encodings[key] = encodings.get(key, 0) + 1
-    return dg.MaterializeResult(
-        metadata={
-            "files_parsed": len(built),
-            "tables": sum(s.tables for s in built),
-            "indicator_rows": sum(s.indicator_rows for s in built),
-            "parse_findings": sum(s.parse_findings for s in built),
-            "encodings": dg.MetadataValue.json(encodings),
-            "path": str(settings.lake.bronze.root),
-        }
-    )
-
-
-@dg.multi_asset(
-    group_name="silver",
-    specs=[
+LAYER_SPECS = [
+    dg.AssetSpec(
+        "bronze_tables",
+        deps=[landing_files],
+        group_name="bronze",
+        kinds={"polars", "parquet"},
+        description="Parsed tables, indicator rows and parse findings, per batch of new files.",
+    ),
+    *[
         dg.AssetSpec(
-            "silver_project_budget",
-            deps=[bronze_tables],
+            f"silver_{entity}",
+            deps=["bronze_tables"],
+            group_name="silver",
             kinds={"polars", "parquet"},
-            description="Normalized project headers: codes, names, exact yuan, masked phone.",
-        ),
-        dg.AssetSpec(
-            "silver_indicator_target",
-            deps=[bronze_tables],
-            kinds={"polars", "parquet"},
-            description="Normalized indicator rows: canonical hierarchy, operator, values, units.",
-        ),
+            description=description,
+        )
+        for entity, description in (
+            (
+                "project_budget",
+                "Normalized project headers: codes, names, exact yuan, masked phone.",
+            ),
+            ("indicator_target", "Normalized indicator rows: hierarchy, operator, values, units."),
+        )
     ],
-)
-def silver_tables(
+]
+
+
+@dg.multi_asset(specs=LAYER_SPECS)
+def parse_and_normalize(
     context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
 ) -> Iterator[dg.MaterializeResult]:
+    """Landing → bronze → silver in one step: each new file is read once, its parsed frames
+    written to bronze and normalized to silver as they are."""
     settings = paths.settings()
-    built = runner.build_silver(settings, runner.inventory_of(settings))
-    context.log.info(f"silver: normalized {len(built)} new file(s)")
-    frames = silver.read(settings.lake, [s.sha256 for s in built])
+    built = runner.parse_and_normalize(settings, runner.inventory_of(settings))
+    parsed = [b for b, _ in built if b is not None]
+    context.log.info(f"bronze: parsed {len(parsed)} new file(s); silver: {len(built)}")
+    encodings: dict[str, int] = {}
+    for summary in parsed:
+        key = summary.encoding or "undecodable"
+        encodings[key] = encodings.get(key, 0) + 1
+    yield dg.MaterializeResult(
+        asset_key="bronze_tables",
+        metadata={
+            "files_parsed": len(parsed),
+            "tables": sum(s.tables for s in parsed),
+            "indicator_rows": sum(s.indicator_rows for s in parsed),
+            "parse_findings": sum(s.parse_findings for s in parsed),
+            "encodings": dg.MetadataValue.json(encodings),
+            "path": str(settings.lake.bronze.root),
+        },
+    )
+    frames = silver.read(settings.lake, [s.sha256 for _, s in built])
     for entity, frame in (
         ("project_budget", frames.project_budget),
         ("indicator_target", frames.indicator_target),
@@ -261,4 +262,4 @@ def warehouse(
         )
 
 
-ALL_ASSETS = [landing_files, bronze_tables, silver_tables, dq_findings, warehouse]
+ALL_ASSETS = [landing_files, parse_and_normalize, dq_findings, warehouse]

@@ -131,21 +131,15 @@ def map_batches(function: Callable[..., list[T]], jobs: list[tuple]) -> list[T]:
         return [item for batch in done for item in batch]
 
 
-def build_bronze(settings: Settings, inventory: pl.DataFrame) -> list[bronze.BronzeSummary]:
+def parse_and_normalize(
+    settings: Settings, inventory: pl.DataFrame
+) -> list[tuple[bronze.BronzeSummary | None, silver.SilverSummary]]:
+    """Landing → bronze → silver for every version not yet in silver, batch by batch on every
+    core; one scan of each file (bronze is written, and normalized, from the same frames)."""
     lake = settings.lake
-    todo = {s: f for s, f in first_names(inventory).items() if not lake.bronze.exists(s)}
+    todo = {s: f for s, f in first_names(inventory).items() if not lake.silver.exists(s)}
     jobs = [(lake, settings.landing_dir, batch) for batch in batches(inventory, todo)]
-    return map_batches(bronze.build_batch, jobs)
-
-
-def build_silver(settings: Settings, inventory: pl.DataFrame) -> list[silver.SilverSummary]:
-    lake = settings.lake
-    todo = {
-        s: f
-        for s, f in first_names(inventory).items()
-        if lake.bronze.exists(s) and not lake.silver.exists(s)
-    }
-    return map_batches(silver.build_batch, [(lake, batch) for batch in batches(inventory, todo)])
+    return map_batches(silver.build_batch, jobs)
 
 
 @dataclass(frozen=True)
@@ -222,8 +216,7 @@ def run_pipeline(settings: Settings, docs: bool = True) -> Publication:
     """The whole pipeline once, under the run lock; a failed guard rule raises."""
     with run_lock(settings):
         inventory = scan_landing(settings)
-        build_bronze(settings, inventory)
-        build_silver(settings, inventory)
+        parse_and_normalize(settings, inventory)
         assess_new(settings, inventory, docs=docs)
         outcome = publish(settings, inventory)
     if outcome.failed:

@@ -605,8 +605,7 @@ def test_a_batch_interrupted_between_its_markers_is_never_read_twice(tmp_path: P
     settings = Settings(tmp_path / "landing", tmp_path / "data")
     lake = settings.lake
     inventory = runner.scan_landing(settings)
-    runner.build_bronze(settings, inventory)
-    runner.build_silver(settings, inventory)
+    runner.parse_and_normalize(settings, inventory)
     runner.assess_new(settings, inventory, docs=False)
     first, second = lake.silver.done_versions()
     # The crash: the second member's markers were never written.
@@ -652,8 +651,7 @@ def test_a_file_that_changes_or_vanishes_after_the_scan_waits_for_the_next_run(
     corrected = sample_text.replace("0.20", "0.30", 1).encode()
     workspace.deliver("a.txt", corrected)
     (workspace.landing / "b.txt").unlink()
-    runner.build_bronze(settings, inventory)
-    runner.build_silver(settings, inventory)
+    runner.parse_and_normalize(settings, inventory)
     runner.assess_new(settings, inventory, docs=False)
     summary = runner.publish(settings, inventory)
     assert summary.new_versions == 0  # nothing could be verified: the schema, and no rows
@@ -704,3 +702,32 @@ def test_bronze_rows_carry_the_name_their_content_is_known_by_now(
         }
         assert tables["source_sha256"].null_count() == 0
         assert bronze.read(lake, order, "indicators").height == 150
+
+
+def test_landing_to_silver_in_one_scan_and_a_cut_between_bronze_and_silver_recovers(
+    workspace: Workspace, sample_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+):
+    """The normal path parses each new file once and normalizes the parsed frames (bronze is
+    never read back); a version whose bronze was written but not its silver (a run cut
+    between the two) is normalized from bronze, without parsing again, to the same rows."""
+    from assets.bronze import store as bronze
+    from assets.silver import store as silver
+    from pipelines import runner
+
+    settings = workspace.settings
+    workspace.deliver(SAMPLE_NAME, sample_bytes)
+    reads: list[str] = []
+    original_read = bronze.read
+    monkeypatch.setattr(bronze, "read", lambda *a: reads.append(a[2]) or original_read(*a))
+    inventory = runner.scan_landing(settings)
+    ((parsed, normalized),) = runner.parse_and_normalize(settings, inventory)
+    assert reads == [] and parsed.tables == 9 and normalized.indicator_rows == 75
+    first = silver.read(settings.lake, [parsed.sha256])
+
+    settings.lake.silver.marker_path(parsed.sha256).unlink()  # the cut
+    ((again, renormalized),) = runner.parse_and_normalize(settings, inventory)
+    assert again is None and set(reads) == {"tables", "indicators", "findings"}
+    assert renormalized == normalized
+    second = silver.read(settings.lake, [parsed.sha256])
+    assert second.project_budget.equals(first.project_budget)
+    assert second.indicator_target.equals(first.indicator_target)

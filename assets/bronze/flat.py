@@ -15,12 +15,8 @@ from assets.bronze.findings import findings
 
 GROUP_KEY = 1 << 12
 """A table's key while it is split: `table_seq * GROUP_KEY + project group` (0: not split)."""
-ROW_FIELDS = {
-    "row_unit": "unit",
-    "row_project": "project",
-    "row_total": "total",
-    "row_goal": "annual_goal",
-}
+ROW_FIELDS = {"row_project": "project", "row_total": "total", "row_goal": "annual_goal"}
+"""A flat row's project cells → the header fields they are (the unit is carried down apart)."""
 TOTAL_WORDS = ("合计", "总计", "小计")
 
 
@@ -64,7 +60,7 @@ def _project_heads(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("source_line").last().alias("last_line"),
         pl.col("unit_of_row").first().alias("unit"),
         pl.col("department_of_row").first().alias("department"),
-        *[pl.col(c).first().alias(field) for c, field in ROW_FIELDS.items() if c != "row_unit"],
+        *[pl.col(c).first().alias(field) for c, field in ROW_FIELDS.items()],
     )
 
 

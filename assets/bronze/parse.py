@@ -77,6 +77,38 @@ def parse_files(blobs: Sequence[bytes]) -> list[ParsedFile]:
     return [results[i] for i in range(len(blobs))]
 
 
+def _read_batch(lines: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Tables, indicator rows and findings of a batch's lines, in per-file keys and order."""
+    header_values, header_findings = read_headers(lines)
+    grid_layout, layout_findings = read_grid_layout(lines)
+    indicators, row_findings = read_grid_rows(lines, grid_layout)
+    tables = assemble_tables(lines, header_values, grid_layout)
+    tables, indicators, orphans = split_flat_tables(tables, indicators, grid_layout)
+    before_split = [
+        header_findings,
+        layout_findings,
+        self_evaluation_findings(grid_layout),
+        row_findings,
+        orphans,
+    ]
+    tables, indicators, found = renumber(
+        tables, indicators, pl.concat(before_split, how="diagonal_relaxed"), TABLE_KEY
+    )
+    tables = mark_unknown_layouts(tables)
+    after_split = [tables_without_rows(tables, indicators), stray_lines(lines)]
+    every_finding = pl.concat(
+        [found, *after_split, section_findings(lines)], how="diagonal_relaxed"
+    )
+    # Sorted once for the whole batch; partitioning keeps that order within each file.
+    return {
+        "tables": localize(tables, empty_tables()).sort("file_id", "table_seq"),
+        "indicators": localize(indicators, empty_indicators()).sort("file_id", "source_line"),
+        "findings": localize(every_finding, empty_findings()).sort(
+            "file_id", "source_line", "rule_id", nulls_last=True
+        ),
+    }
+
+
 def _parse_texts(
     texts: pl.Series, file_ids: list[int], encodings: dict[int, str]
 ) -> dict[int, ParsedFile]:
@@ -84,44 +116,7 @@ def _parse_texts(
     per_file = lines.group_by("file_id").agg(
         pl.len().alias("line_count"), (pl.col("zone") != "preamble").any().alias("has_table")
     )
-    header_values, header_findings = read_headers(lines)
-    grid_layout, layout_findings = read_grid_layout(lines)
-    indicators, row_findings = read_grid_rows(lines, grid_layout)
-    tables = assemble_tables(lines, header_values, grid_layout)
-    tables, indicators, orphans = split_flat_tables(tables, indicators, grid_layout)
-    tables, indicators, found = renumber(
-        tables,
-        indicators,
-        pl.concat(
-            [
-                header_findings,
-                layout_findings,
-                self_evaluation_findings(grid_layout),
-                row_findings,
-                orphans,
-            ],
-            how="diagonal_relaxed",
-        ),
-        TABLE_KEY,
-    )
-    tables = mark_unknown_layouts(tables)
-    every_finding = pl.concat(
-        [
-            found,
-            tables_without_rows(tables, indicators),
-            stray_lines(lines),
-            section_findings(lines),
-        ],
-        how="diagonal_relaxed",
-    )
-    # Sorted once for the whole batch; partitioning keeps that order within each file.
-    frames = {
-        "tables": localize(tables, empty_tables()).sort("file_id", "table_seq"),
-        "indicators": localize(indicators, empty_indicators()).sort("file_id", "source_line"),
-        "findings": localize(every_finding, empty_findings()).sort(
-            "file_id", "source_line", "rule_id", nulls_last=True
-        ),
-    }
+    frames = _read_batch(lines)
     split = {
         name: frame.partition_by("file_id", as_dict=True, include_key=False)
         for name, frame in frames.items()

@@ -49,9 +49,10 @@ def _read_landing(
 
 def build_batch(
     lake: Lake, landing_dir: Path, versions: list[tuple[str, str]]
-) -> list[BronzeSummary]:
+) -> tuple[list[BronzeSummary], dict[str, pl.DataFrame]]:
     """Parse a batch of (source_file, sha256) in one pass; write one bronze file per entity for
-    the batch, then a marker per version."""
+    the batch, then a marker per version. The frames written are returned for the next layer,
+    which need not read them back."""
     found = _read_landing(landing_dir, versions)
     parsed = parse_files([data for _, _, data in found])
     frames: dict[str, list[pl.DataFrame]] = {entity: [] for entity in TEMPLATES}
@@ -71,12 +72,20 @@ def build_batch(
                 result.findings.height,
             )
         )
+    batch = {
+        entity: pl.concat(parts) if parts else _template(entity) for entity, parts in frames.items()
+    }
     if summaries:
-        lake.bronze.write(
-            {entity: pl.concat(parts) for entity, parts in frames.items()},
-            {s.sha256: s.__dict__ for s in summaries},
-        )
-    return summaries
+        lake.bronze.write(batch, {s.sha256: s.__dict__ for s in summaries})
+    return summaries, batch
+
+
+def _template(entity: str) -> pl.DataFrame:
+    """An entity with no rows, its lineage columns included."""
+    lineage = {"source_sha256": pl.String, "source_file": pl.String}
+    return TEMPLATES[entity]().with_columns(
+        [pl.lit(None, dtype=dtype).alias(name) for name, dtype in lineage.items()]
+    )
 
 
 def read(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFrame:

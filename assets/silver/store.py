@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -26,13 +27,36 @@ class SilverSummary:
     years: tuple[int, ...]
 
 
-def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSummary]:
-    """Normalize the bronze of a batch of (source_file, sha256) at once and write it; each
-    version's marker carries its bronze record forward, with the years it holds."""
-    tables, indicators, parse_findings = (
-        bronze.read(lake, versions, entity) for entity in ("tables", "indicators", "findings")
+def build_batch(
+    lake: Lake, landing_dir: Path, versions: list[tuple[str, str]]
+) -> list[tuple[bronze.BronzeSummary | None, SilverSummary]]:
+    """Landing → bronze → silver for a batch of (source_file, sha256) in one pass: the parser's
+    frames are written to bronze and normalized as they are, never read back. A version already
+    in bronze (a run cut between the two writes) is read from there instead of parsed again.
+    Each silver marker carries the bronze record forward, with the years the version holds."""
+    done = [v for v in versions if lake.bronze.exists(v[1])]
+    parsed, fresh = bronze.build_batch(
+        lake, landing_dir, [v for v in versions if not lake.bronze.exists(v[1])]
     )
-    frames = normalize(tables, indicators)
+    if done:
+        stored = {entity: bronze.read(lake, done, entity) for entity in fresh}
+        fresh = {
+            entity: pl.concat([fresh[entity], stored[entity]], how="diagonal_relaxed")
+            for entity in fresh
+        }
+    records = {s.sha256: s.__dict__ for s in parsed} | {s: lake.bronze.meta(s) for _, s in done}
+    summaries = _write(lake, fresh, [(f, s) for f, s in versions if s in records], records)
+    by_version = {s.sha256: s for s in parsed}
+    return [(by_version.get(summary.sha256), summary) for summary in summaries]
+
+
+def _write(
+    lake: Lake,
+    bronze_frames: dict[str, pl.DataFrame],
+    versions: list[tuple[str, str]],
+    records: dict[str, dict],
+) -> list[SilverSummary]:
+    frames = normalize(bronze_frames["tables"], bronze_frames["indicators"])
     years = (
         frames.project_budget.group_by("source_sha256")
         .agg(pl.col("year").fill_null(NO_YEAR).unique().sort())
@@ -46,7 +70,7 @@ def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSumma
     summaries = []
     for source_file, sha256 in versions:
         found = tuple(years.get(sha256, ([],))[0])
-        meta[sha256] = {**lake.bronze.meta(sha256), "source_file": source_file, "years": found}
+        meta[sha256] = {**records[sha256], "source_file": source_file, "years": found}
         summaries.append(
             SilverSummary(
                 sha256,
@@ -56,14 +80,15 @@ def build_batch(lake: Lake, versions: list[tuple[str, str]]) -> list[SilverSumma
                 found,
             )
         )
-    lake.silver.write(
-        {
-            "project_budget": frames.project_budget,
-            "indicator_target": frames.indicator_target,
-            "parse_findings": parse_findings,
-        },
-        meta,
-    )
+    if versions:
+        lake.silver.write(
+            {
+                "project_budget": frames.project_budget,
+                "indicator_target": frames.indicator_target,
+                "parse_findings": bronze_frames["findings"],
+            },
+            meta,
+        )
     return summaries
 
 
