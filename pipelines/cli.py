@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from assets.settings import REPO_ROOT, Settings
+from pipelines.faults import StorageUnavailable, chain, keep_log, recognize
 
 DAGSTER_YAML = """\
 # Written by `jixiao`: one run at a time, so two nightly runs never race on the warehouse;
@@ -51,6 +52,37 @@ def run(_: argparse.Namespace) -> int:
     except RunInProgressError as error:
         print(f"jixiao: {error}", file=sys.stderr)
         return 75
+    except Exception as error:  # a fault of the machine (disk, permissions, storage) or a defect
+        import traceback
+
+        return _failed(settings, chain(error), traceback.format_exc())
+
+
+def _failed(settings: Settings, causes: list[str], report: str) -> int:
+    """One line that names what went wrong, the full report in a log file it points to."""
+    log = keep_log(settings.data_dir, report)
+    fault = recognize(causes, (settings.data_dir, settings.dagster_home))
+    if fault is None:
+        print(
+            f"jixiao: run FAILED: {causes[0] if causes else 'unknown error'} (details: {log})",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"jixiao: run FAILED, {fault.name} ({log}); {fault.advice}", file=sys.stderr)
+    return fault.exit_status
+
+
+def _step_errors(result) -> tuple[list[str], str]:
+    """The errors of the failed steps, each with its causes, and their full text."""
+    causes: list[str] = []
+    report: list[str] = []
+    for event in result.all_events:
+        error = event.event_specific_data.error if event.is_step_failure else None
+        while error is not None:
+            causes.append(f"{error.cls_name}: {error.message.strip()}")
+            report.append(error.to_string())
+            error = error.cause or error.context
+    return causes, "\n".join(report)
 
 
 def _run_job(settings: Settings) -> int:
@@ -62,7 +94,11 @@ def _run_job(settings: Settings) -> int:
     from pipelines.definitions import defs
 
     job = defs.resolve_job_def("jixiao_pipeline")
-    with dg.DagsterInstance.get() as instance:
+    try:
+        instance = dg.DagsterInstance.get()
+    except Exception as error:
+        raise StorageUnavailable(f"cannot open the instance in {settings.dagster_home}") from error
+    with instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -70,15 +106,8 @@ def _run_job(settings: Settings) -> int:
         )
     elapsed = time.perf_counter() - started
     if not result.success:
-        failures = [
-            event.event_specific_data.error.message.strip()
-            for event in result.all_events
-            if event.is_step_failure and event.event_specific_data.error
-        ]
-        print(f"jixiao: run FAILED after {elapsed:.1f}s", file=sys.stderr)
-        for message in failures:
-            print(f"  {message}", file=sys.stderr)
-        return 1
+        causes, report = _step_errors(result)
+        return _failed(settings, causes, report)
     from warehouse.summary import print_summary
 
     published = [
@@ -91,14 +120,25 @@ def _run_job(settings: Settings) -> int:
     return 0
 
 
-def dev(_: argparse.Namespace) -> int:
+def _exec_dagster(arguments: list[str]) -> int:
+    """Dagster's own CLI against jixiao's instance (DAGSTER_HOME set) and code location."""
     settings = Settings.from_env()
     prepare_dagster_home(settings)
-    command = [str(Path(sys.executable).with_name("dagster")), "dev", "-m", "pipelines.definitions"]
+    command = [str(Path(sys.executable).with_name("dagster")), *arguments]
     print(f"jixiao: DAGSTER_HOME={settings.dagster_home}; starting {' '.join(command[1:])}")
     os.chdir(REPO_ROOT)
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
+
+
+def dev(_: argparse.Namespace) -> int:
+    return _exec_dagster(["dev", "-m", "pipelines.definitions"])
+
+
+def dagster(arguments: argparse.Namespace) -> int:
+    """e.g. `jixiao dagster asset materialize --select '*'`: the run is in the UI's instance."""
+    rest = list(arguments.arguments)
+    return _exec_dagster([*rest, "-m", "pipelines.definitions"] if rest else ["--help"])
 
 
 def query(arguments: argparse.Namespace) -> int:
@@ -116,13 +156,17 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the whole pipeline once and print a summary")
     commands.add_parser("dev", help="the Dagster UI and daemon (schedule and sensor on)")
+    wrapped = commands.add_parser(
+        "dagster", help="Dagster's CLI on jixiao's instance and code location"
+    )
+    wrapped.add_argument("arguments", nargs=argparse.REMAINDER, help="e.g. asset materialize")
     ask = commands.add_parser("query", help="ask the warehouse a question in SQL (read-only)")
     ask.add_argument("sql", nargs="?", help="the SQL to run")
     ask.add_argument("--file", help="a .sql file, e.g. warehouse/queries/budget_by_unit.sql")
     ask.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     ask.add_argument("--xlsx", metavar="FILE", help="also write the answer to an Excel file")
     arguments = parser.parse_args(argv)
-    handlers = {"run": run, "dev": dev, "query": query}
+    handlers = {"run": run, "dev": dev, "dagster": dagster, "query": query}
     return handlers[arguments.command](arguments)
 
 

@@ -175,6 +175,9 @@ def test_sensor_requests_one_run_only_for_new_or_changed_files(
         workspace.deliver("a.txt", SAMPLE_PATH.read_bytes() + b"\n")
         changed = tick(added.cursor)
         assert len(changed.run_requests) == 1 and changed.cursor != added.cursor
+        workspace.run()  # a manual run loads everything before the sensor's run starts
+        done = tick(changed.cursor)
+        assert isinstance(done, dg.SkipReason) and "every file" in done.skip_message
 
 
 def test_jixiao_run_twice(tmp_path: Path, monkeypatch, capsys):
