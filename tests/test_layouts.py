@@ -379,3 +379,25 @@ def test_a_budget_department_label_names_the_unit_only_with_a_unit_code():
         )
         budget = normalize_file(parse_file(text.encode()), "t.txt", "x").project_budget
         assert budget.select("unit_code", "unit_name", "department_code").row(0) == expected
+
+
+def test_a_flat_table_that_repeats_the_project_cells_on_every_row():
+    """Merged cells exported as repeats: a project runs while its cells stay the same."""
+    lines = (LAYOUTS / "flat_projects.txt").read_text(encoding="utf-8").split("\n")
+    current: list[str] = []
+    repeated = []
+    for line in lines:
+        cells = line.split("\t")
+        if len(cells) > 4 and cells[1] and cells[1] != "项目名称":
+            current = [cells[0] or current[0], *cells[1:4]]
+        elif len(cells) > 4 and current and not cells[0].startswith("合计"):
+            cells[:4] = current
+        repeated.append("\t".join(cells))
+    parsed = parse_file("\n".join(repeated).encode())
+    again = parse_file((LAYOUTS / "flat_projects.txt").read_bytes())
+    columns = ["table_seq", "title_line", "unit", "project", "total", "annual_goal"]
+    assert parsed.tables.select(columns).equals(again.tables.select(columns))
+    assert parsed.indicators.select("table_seq", "source_line", "level3").equals(
+        again.indicators.select("table_seq", "source_line", "level3")
+    )
+    assert parsed.tables.height == 3 and parsed.indicators.height == 11

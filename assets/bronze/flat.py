@@ -34,8 +34,12 @@ def _classified_rows(indicators: pl.DataFrame, flat: pl.Series) -> pl.DataFrame:
         & pl.coalesce("row_department", "row_unit").is_not_null()
         & ~is_total
     )
+    # A project starts where its cell is given and differs from the one above (exporters that
+    # repeat a merged cell on every row of the project give it again and again).
+    previous = pl.col("row_project").forward_fill().shift(1).over("table_seq")
+    starts = pl.col("row_project").is_not_null() & pl.col("row_project").ne_missing(previous)
     return rows.with_columns(
-        pl.col("row_project").is_not_null().cum_sum().over("table_seq").alias("group"),
+        starts.cum_sum().over("table_seq").alias("group"),
         is_total.alias("is_total"),
         is_department.alias("is_department"),
         pl.when(is_department)
