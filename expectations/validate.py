@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from expectations.catalogue import LINEAGE, conform, empty_findings, title
-from expectations.locate import rejected_rows
+from expectations.locate import rejected_rows, snake_case
 from expectations.suites import SUITES_DIR
 
 log = logging.getLogger("jixiao.expectations")
@@ -127,13 +127,13 @@ def validate(
             for c in columns
         ]
     )
-    to_validate = checked.to_pandas(use_pyarrow_extension_array=True)
+    judged = _judged(checked, specs)
     context = _context(str(docs_dir) if docs_dir else None)
     checkpoint = _checkpoint(context, suite_name)
-    batch = {"dataframe": to_validate}
+    batch = {"dataframe": judged.to_pandas(use_pyarrow_extension_array=True)}
     outcome = checkpoint.run(batch_parameters=batch)
     results = [r for run in outcome.run_results.values() for r in run.results]
-    rows = _rejected(checked, results, checkpoint, batch, suite_name)
+    rows = _rejected(checked, judged, results, checkpoint, suite_name)
     pointers = sorted(
         {str(v) for spec in specs for k, v in spec["meta"].items() if k.endswith("_column")}
     )
@@ -152,7 +152,7 @@ def validate(
                 "expectation": config.type,
                 "column": ", ".join(column_names),
                 "success": bool(result.success),
-                "element_count": int(result.result.get("element_count") or frame.height),
+                "element_count": frame.height,
                 "unexpected_count": rejected.len(),
             }
         )
@@ -200,21 +200,39 @@ def _located(
     )
 
 
+# Expectations whose verdict depends on how many rows hold a value, not only on which values
+# occur: they are judged on every row.
+ROW_COUNTING = {"expect_column_values_to_be_unique"}
+judge_distinct = True
+"""GX judges the distinct combinations of the validated columns, not every row, when no
+expectation of the suite counts rows (the contract allows it): the verdicts are the same, and
+every rejected row is still found, in the full frame, by the same expectation in Polars."""
+
+
+def _judged(checked: pl.DataFrame, specs: list[dict[str, Any]]) -> pl.DataFrame:
+    """The frame GX validates: the distinct combinations where that gives the same verdicts."""
+    if not judge_distinct or any(snake_case(spec["type"]) in ROW_COUNTING for spec in specs):
+        return checked
+    return checked.unique(maintain_order=True)
+
+
 def _rejected(
     checked: pl.DataFrame,
+    judged: pl.DataFrame,
     results: list[Any],
     checkpoint: Any,
-    batch: dict,
     suite_name: str,
 ) -> list[pl.Series]:
-    """Each expectation's rejected rows: found in Polars, trusted only where the count is GX's
-    own; otherwise (never seen on real data, but a Polars and a pandas regex engine may one day
-    disagree) GX is asked again for that suite with complete index lists."""
+    """Each expectation's rejected rows of the full frame, found in Polars. They are trusted
+    where the same predicate rejects exactly as many values of the frame GX judged as GX did;
+    otherwise (never seen on real data, but a Polars and a pandas regex engine may one day
+    disagree) GX is asked again, over every row, for complete index lists."""
     specs = [(r.expectation_config.type, r.expectation_config.kwargs) for r in results]
     located = rejected_rows(checked, specs)
+    counted = located if judged is checked else rejected_rows(judged, specs)
     disputed = [
         i
-        for i, (result, rows) in enumerate(zip(results, located, strict=True))
+        for i, (result, rows) in enumerate(zip(results, counted, strict=True))
         if rows is None or rows.len() != int(result.result.get("unexpected_count") or 0)
     ]
     if disputed:
@@ -224,7 +242,8 @@ def _rejected(
             ", ".join(results[i].expectation_config.type for i in disputed),
         )
         (definition,) = checkpoint.validation_definitions
-        again = definition.run(batch_parameters=batch, result_format=COMPLETE)
+        every_row = {"dataframe": checked.to_pandas(use_pyarrow_extension_array=True)}
+        again = definition.run(batch_parameters=every_row, result_format=COMPLETE)
         complete = {r.expectation_config.id: r for r in again.results}
         for i in disputed:
             result = complete[results[i].expectation_config.id].result

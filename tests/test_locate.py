@@ -136,3 +136,30 @@ def test_expectations_without_a_restatement_are_left_to_gx():
     )
     assert rows[0] is not None and rows[0].to_list() == [1]
     assert rows[1] is None and rows[2] is None
+
+
+def test_gx_judging_distinct_values_gives_every_row_s_verdict_and_count(
+    tripped_budget, tripped_targets, monkeypatch: pytest.MonkeyPatch
+):
+    """The contract lets GX judge the distinct combinations of the validated columns: the
+    findings (every rejected row, at its line) and the per-expectation counts and verdicts are
+    those of a validation of every row. The target rows repeat, so the distinct frame GX judges
+    is much smaller."""
+    from expectations import validate as module
+
+    doubled = pl.concat([tripped_targets, tripped_targets])  # every value twice
+    frames = {"silver_project_budget": tripped_budget, "silver_indicator_target": doubled}
+    for suite, frame in frames.items():
+        monkeypatch.setattr(module, "judge_distinct", True)
+        distinct = validate(frame, suite)
+        monkeypatch.setattr(module, "judge_distinct", False)
+        every_row = validate(frame, suite)
+        assert_frame_equal(distinct.findings, every_row.findings)
+        assert_frame_equal(distinct.expectations, every_row.expectations)
+    specs = suite_specs()["silver_indicator_target"]
+    columns = sorted({v for s in specs for k, v in s["kwargs"].items() if k.startswith("column")})
+    checked = doubled.select(columns)
+    monkeypatch.setattr(module, "judge_distinct", True)
+    assert module._judged(checked, specs).height <= checked.height // 2
+    unique_spec = [{"type": "ExpectColumnValuesToBeUnique", "kwargs": {"column": "a"}}]
+    assert module._judged(checked, unique_spec) is checked  # counted rows: every row judged
