@@ -203,15 +203,14 @@ def _located(
 # Expectations whose verdict depends on how many rows hold a value, not only on which values
 # occur: they are judged on every row.
 ROW_COUNTING = {"expect_column_values_to_be_unique"}
-judge_distinct = True
-"""GX judges the distinct combinations of the validated columns, not every row, when no
-expectation of the suite counts rows (the contract allows it): the verdicts are the same, and
-every rejected row is still found, in the full frame, by the same expectation in Polars."""
 
 
 def _judged(checked: pl.DataFrame, specs: list[dict[str, Any]]) -> pl.DataFrame:
-    """The frame GX validates: the distinct combinations where that gives the same verdicts."""
-    if not judge_distinct or any(snake_case(spec["type"]) in ROW_COUNTING for spec in specs):
+    """The frame GX validates: the distinct combinations of the validated columns when no
+    expectation of the suite counts rows (the contract allows it). The verdicts are the same,
+    and every rejected row is still found, in the full frame, by the same expectation in
+    Polars."""
+    if any(snake_case(spec["type"]) in ROW_COUNTING for spec in specs):
         return checked
     return checked.unique(maintain_order=True)
 

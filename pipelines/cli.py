@@ -11,9 +11,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assets.settings import REPO_ROOT, Settings
 from pipelines.faults import StorageUnavailable, chain, keep_log, recognize
+
+if TYPE_CHECKING:  # Dagster is imported only by the commands that run it
+    import dagster as dg
 
 DAGSTER_YAML = """\
 # Written by `jixiao`: one run at a time, so two nightly runs never race on the warehouse;
@@ -72,7 +76,7 @@ def _failed(settings: Settings, causes: list[str], report: str) -> int:
     return fault.exit_status
 
 
-def _step_errors(result) -> tuple[list[str], str]:
+def _step_errors(result: dg.ExecuteInProcessResult) -> tuple[list[str], str]:
     """The errors of the failed steps, each with its causes, and their full text."""
     causes: list[str] = []
     report: list[str] = []

@@ -50,7 +50,7 @@ FAULTS = (
 )
 
 
-DISK_FULL = FAULTS[0]
+DISK_FULL, _, STORAGE_UNAVAILABLE = FAULTS
 NEARLY_FULL_BYTES = 1 << 20
 
 
@@ -74,7 +74,7 @@ def recognize(texts: list[str], folders: tuple[Path, ...] = ()) -> Fault | None:
     write while a folder jixiao writes to is full is the full disk."""
     joined = "\n".join(texts)
     found = next((f for f in FAULTS if any(sign in joined for sign in f.signs)), None)
-    if found in (None, FAULTS[2]) and any(_nearly_full(folder) for folder in folders):
+    if found in (None, STORAGE_UNAVAILABLE) and any(_nearly_full(folder) for folder in folders):
         return DISK_FULL
     return found
 

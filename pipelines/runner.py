@@ -191,10 +191,6 @@ class Publication:
     def new_versions(self) -> int:
         return self.staged.new_versions
 
-    @property
-    def row_counts(self) -> dict[str, int]:
-        return self.staged.row_counts
-
 
 def publish(settings: Settings, inventory: pl.DataFrame) -> Publication:
     """Stage → check → publish (or discard): the one protocol of every run."""

@@ -149,17 +149,17 @@ def test_gx_judging_distinct_values_gives_every_row_s_verdict_and_count(
 
     doubled = pl.concat([tripped_targets, tripped_targets])  # every value twice
     frames = {"silver_project_budget": tripped_budget, "silver_indicator_target": doubled}
+    judged = module._judged
     for suite, frame in frames.items():
-        monkeypatch.setattr(module, "judge_distinct", True)
         distinct = validate(frame, suite)
-        monkeypatch.setattr(module, "judge_distinct", False)
-        every_row = validate(frame, suite)
+        with monkeypatch.context() as every:
+            every.setattr(module, "_judged", lambda checked, specs: checked)
+            every_row = validate(frame, suite)
         assert_frame_equal(distinct.findings, every_row.findings)
         assert_frame_equal(distinct.expectations, every_row.expectations)
     specs = suite_specs()["silver_indicator_target"]
     columns = sorted({v for s in specs for k, v in s["kwargs"].items() if k.startswith("column")})
     checked = doubled.select(columns)
-    monkeypatch.setattr(module, "judge_distinct", True)
-    assert module._judged(checked, specs).height <= checked.height // 2
+    assert judged(checked, specs).height <= checked.height // 2
     unique_spec = [{"type": "ExpectColumnValuesToBeUnique", "kwargs": {"column": "a"}}]
-    assert module._judged(checked, unique_spec) is checked  # counted rows: every row judged
+    assert judged(checked, unique_spec) is checked  # counted rows: every row judged

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from assets.bronze.findings import findings
+from assets.bronze.zones import LINE_KEY
 
 
 def section_findings(lines: pl.DataFrame) -> pl.DataFrame:
@@ -23,7 +24,7 @@ def section_findings(lines: pl.DataFrame) -> pl.DataFrame:
     )
     lines_of = pl.format("{} (lines {}–{})", "text", "line", "last_line")
     # Lines are batch-wide keys here: the span is shown in the file's own numbering.
-    local = [(pl.col(c) % (1 << 32)).alias(c) for c in ("line", "last_line")]
+    local = [(pl.col(c) % LINE_KEY).alias(c) for c in ("line", "last_line")]
     return findings(
         spans.with_columns(pl.col("line").alias("key_line")).with_columns(local),
         "W112",

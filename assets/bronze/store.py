@@ -73,14 +73,14 @@ def build_batch(
             )
         )
     batch = {
-        entity: pl.concat(parts) if parts else _template(entity) for entity, parts in frames.items()
+        entity: pl.concat(parts) if parts else empty(entity) for entity, parts in frames.items()
     }
     if summaries:
         lake.bronze.write(batch, {s.sha256: s.__dict__ for s in summaries})
     return summaries, batch
 
 
-def _template(entity: str) -> pl.DataFrame:
+def empty(entity: str) -> pl.DataFrame:
     """An entity with no rows, its lineage columns included."""
     lineage = {"source_sha256": pl.String, "source_file": pl.String}
     return TEMPLATES[entity]().with_columns(
@@ -100,9 +100,7 @@ def read(lake: Lake, versions: list[tuple[str, str]], entity: str) -> pl.DataFra
     )
     frame = lake.bronze.read([sha256 for _, sha256 in versions], entity)
     if frame is None:
-        frame = TEMPLATES[entity]().with_columns(
-            pl.lit(None, dtype=pl.String).alias("source_sha256")
-        )
+        frame = empty(entity)
     return frame.drop("source_file", strict=False).join(
         names, on="source_sha256", how="left", maintain_order="left"
     )

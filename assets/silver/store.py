@@ -11,7 +11,6 @@ import polars as pl
 
 from assets.bronze import store as bronze
 from assets.bronze.assemble import empty_indicators, empty_tables
-from assets.bronze.findings import empty_findings
 from assets.lake import NO_YEAR, Lake
 from assets.silver.normalize import SilverFrames, normalize
 
@@ -112,12 +111,7 @@ def read(
 def read_parse_findings(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
     """The parser's findings of some versions, with their lineage (source file and sha256)."""
     found = lake.silver.read(sha256s, "parse_findings")
-    if found is None:
-        lineage = {"source_sha256": pl.String, "source_file": pl.String}
-        return empty_findings().with_columns(
-            [pl.lit(None, dtype=dtype).alias(name) for name, dtype in lineage.items()]
-        )
-    return found
+    return bronze.empty("findings") if found is None else found
 
 
 def empty() -> SilverFrames:
