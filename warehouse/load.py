@@ -22,6 +22,7 @@ from assets.lake import Lake, Sources, select_sql
 from assets.silver import store as silver
 from expectations.catalogue import empty_findings
 from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, rule_sql, sql_files
+from warehouse.review import publish_catalogue, review
 
 PUBLISHED_TABLES = (
     "dq_table",
@@ -33,6 +34,9 @@ PUBLISHED_TABLES = (
     "fact_indicator_target",
     "dq_issue",
     "dq_file",
+    "dq_rule",
+    "review_finding",
+    "mart_target_review",
 )
 
 
@@ -117,6 +121,8 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
         _stage(con, "silver_targets", lake.silver.sources(arriving, "indicator_target"))
         for name in ("incoming", "dimensions", "facts", "quality"):
             _step(con, name)
+        publish_catalogue(con)
+        review(con)
         counts = _counts(con)
         con.execute("CHECKPOINT")
     finally:

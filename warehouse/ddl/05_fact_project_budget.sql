@@ -16,8 +16,11 @@ CREATE TABLE IF NOT EXISTS fact_project_budget (
     source_table INTEGER NOT NULL,
     multi_year_goal VARCHAR,
     basic_expenditure_yuan DECIMAL(18, 2),
-    project_expenditure_yuan DECIMAL(18, 2)
+    project_expenditure_yuan DECIMAL(18, 2),
+    annual_goal_line INTEGER
 );
+-- Warehouses published before the column existed gain it (the facts' insert lists it last).
+ALTER TABLE fact_project_budget ADD COLUMN IF NOT EXISTS annual_goal_line INTEGER;
 COMMENT ON TABLE fact_project_budget IS 'One project in one year: money by source, execution weight, annual goal / 项目预算事实';
 COMMENT ON COLUMN fact_project_budget.year IS 'Budget year / 年度';
 COMMENT ON COLUMN fact_project_budget.unit_key IS 'dim_unit key / 单位键';
@@ -37,3 +40,4 @@ COMMENT ON COLUMN fact_project_budget.source_table IS '1-based position of the t
 COMMENT ON COLUMN fact_project_budget.multi_year_goal IS 'Goal of the whole implementation period (实施期绩效目标), where the table states one; HTML stripped / 实施期绩效目标';
 COMMENT ON COLUMN fact_project_budget.basic_expenditure_yuan IS 'A whole department''s basic expenditure (staff and running costs), yuan; NULL for project tables / 基本支出（元）';
 COMMENT ON COLUMN fact_project_budget.project_expenditure_yuan IS 'A whole department''s project expenditure, yuan; NULL for project tables / 项目支出（元）';
+COMMENT ON COLUMN fact_project_budget.annual_goal_line IS '1-based line of the annual goal in the source file / 年度目标行号';

@@ -4,7 +4,7 @@ SELECT
     b.total_yuan, b.fiscal_yuan, b.special_account_yuan, b.unit_funds_yuan, b.social_yuan,
     b.bank_loan_yuan, b.execution_weight, b.annual_goal,
     b.source_file, b.source_line, b.source_sha256, b.table_seq, b.multi_year_goal,
-    b.basic_expenditure_yuan, b.project_expenditure_yuan
+    b.basic_expenditure_yuan, b.project_expenditure_yuan, b.annual_goal_line
 FROM incoming_budget AS b
 JOIN dim_unit AS u USING (unit_code)
 JOIN dim_project AS p USING (project_code);

@@ -7,7 +7,7 @@ SELECT
     b.activity_code, b.activity_name, b.handler_name, b.handler_phone_masked,
     b.total_yuan, b.fiscal_yuan, b.special_account_yuan, b.unit_funds_yuan, b.social_yuan,
     b.bank_loan_yuan, b.execution_weight, b.annual_goal, b.multi_year_goal,
-    b.basic_expenditure_yuan, b.project_expenditure_yuan, b.project_kind,
+    b.basic_expenditure_yuan, b.project_expenditure_yuan, b.project_kind, b.annual_goal_line,
     a.source_file, a.delivered_at
 FROM arriving_budget AS b
 JOIN arriving AS a USING (source_sha256, table_seq);
