@@ -51,4 +51,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf data/lake data/warehouse.duckdb data/dagster data/gx_docs data/logs
+	rm -rf data/lake data/warehouse.duckdb data/dagster data/gx_docs data/logs data/reports

@@ -185,7 +185,7 @@ class Store:
 class Lake:
     """Every path of every layer, under the data folder: the landing index, the three stores
     (`lake/bronze`, `lake/silver`, `lake/quality`), the published warehouse and its staging
-    copy, and the Data Docs."""
+    copy, the Data Docs and the review report."""
 
     data_dir: Path
 
@@ -228,3 +228,8 @@ class Lake:
     @property
     def data_docs(self) -> Path:
         return self.data_dir / "gx_docs"
+
+    @property
+    def review_report(self) -> Path:
+        """The nightly target-review report: an index and a page per unit-year."""
+        return self.data_dir / "reports" / "target_review"

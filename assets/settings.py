@@ -38,6 +38,10 @@ class Settings:
         return self.lake.data_docs
 
     @property
+    def review_report_dir(self) -> Path:
+        return self.lake.review_report
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.data_dir / "dagster")
 

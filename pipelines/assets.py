@@ -31,7 +31,16 @@ WAREHOUSE_TABLES = {
     "dq_table": "Every table of every live file version: project-year, gate (表级交付记录)",
     "v_targets": "View: one wide row per indicator target (视图)",
     "v_project_scorecard": "View: per project-year budget, counts, weights, findings (视图)",
+    "dq_rule": "The rule catalogue published with the data, review points included (规则目录)",
+    "review_finding": "Every item the target review flagged, with file and line (审核发现)",
+    "mart_target_review": "Target review per project-year: a column per check, score, grade (审核)",
+    "v_target_review": "View: the review with names and money in 万元 (视图)",
+    "v_review_findings": "View: flagged items with rule titles, units and projects (视图)",
 }
+
+
+# The asset whose checks are the target review's rules (their findings are in review_finding).
+REVIEWED = {"mart_target_review"}
 
 
 def _check_specs(asset_keys: set[str]) -> list[dg.AssetCheckSpec]:
@@ -231,7 +240,9 @@ def warehouse(
             continue
         # An input rule: what is true of the published data, not of this run alone, so the
         # check stays WARN while a finding is live and turns green when the data changes.
-        live = live_findings(settings.warehouse_path, spec.name)
+        live = live_findings(
+            settings.warehouse_path, spec.name, review=spec.asset_key.path[-1] in REVIEWED
+        )
         new = (
             live.filter(pl.col("detected_at") == staged.ingested_at)
             if staged.changed
@@ -262,4 +273,33 @@ def warehouse(
         )
 
 
-ALL_ASSETS = [landing_files, parse_and_normalize, dq_findings, warehouse]
+@dg.asset(
+    group_name="reports",
+    deps=["mart_target_review", "v_review_findings"],
+    kinds={"html"},
+    description=(
+        "The nightly target-review report: a self-contained HTML page per unit-year (budget and "
+        "score charts, flagged items with file:line) and an index; readable offline."
+    ),
+)
+def target_review_report(
+    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+) -> dg.MaterializeResult:
+    settings = paths.settings()
+    drawn = runner.review_report(settings)
+    if drawn is None:
+        context.log.info("review report: no warehouse yet")
+        return dg.MaterializeResult(metadata={"pages": 0})
+    context.log.info(
+        f"review report: {drawn.pages} page(s) {'written' if drawn.written else 'unchanged'}"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "pages": drawn.pages,
+            "redrawn": drawn.written,
+            "index": dg.MetadataValue.path(str(drawn.index)),
+        }
+    )
+
+
+ALL_ASSETS = [landing_files, parse_and_normalize, dq_findings, warehouse, target_review_report]

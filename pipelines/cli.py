@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -148,11 +149,20 @@ def dagster(arguments: argparse.Namespace) -> int:
 def query(arguments: argparse.Namespace) -> int:
     from warehouse.query import run_query
 
+    # Like any Unix filter: `jixiao query … | head` ends quietly when head has read enough.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sql = Path(arguments.file).read_text(encoding="utf-8") if arguments.file else arguments.sql
     if not sql:
         print("jixiao query: give SQL or --file", file=sys.stderr)
         return 2
-    return run_query(Settings.from_env().warehouse_path, sql, arguments.csv, arguments.xlsx)
+    return run_query(
+        Settings.from_env().warehouse_path,
+        sql,
+        arguments.csv,
+        arguments.xlsx,
+        max_rows=arguments.max_rows,
+        timeout_seconds=arguments.timeout,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--file", help="a .sql file, e.g. warehouse/queries/budget_by_unit.sql")
     ask.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     ask.add_argument("--xlsx", metavar="FILE", help="also write the answer to an Excel file")
+    ask.add_argument(
+        "--max-rows", type=int, default=100_000, help="the most rows an answer returns"
+    )
+    ask.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds before a query is stopped"
+    )
     arguments = parser.parse_args(argv)
     handlers = {"run": run, "dev": dev, "dagster": dagster, "query": query}
     return handlers[arguments.command](arguments)

@@ -56,15 +56,18 @@ def described_tables(
         con.close()
 
 
-def live_findings(path: Path, rule_id: str) -> pl.DataFrame:
-    """The published findings of one rule (an id from the registry), with file and line."""
+def live_findings(path: Path, rule_id: str, review: bool = False) -> pl.DataFrame:
+    """The published findings of one rule (an id from the registry), with file and line: a
+    quality rule's in `dq_issue`, a review rule's in `review_finding`."""
     if not path.exists():
         return pl.DataFrame()
+    table, found_at = ("review_finding", "reviewed_at") if review else ("dq_issue", "detected_at")
     con = connect(path, read_only=True)
     try:
         return con.sql(
-            "SELECT source_file, source_line, project_code, column_name, value, detected_at "
-            f"FROM dq_issue WHERE rule_id = '{rule_id}' ORDER BY ALL"
+            "SELECT source_file, source_line, project_code, column_name, value, "
+            f"{found_at} AS detected_at FROM {table} WHERE rule_id = ? ORDER BY ALL",
+            params=[rule_id],
         ).pl()
     finally:
         con.close()

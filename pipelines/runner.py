@@ -26,7 +26,7 @@ from assets.settings import Settings
 from assets.silver import store as silver
 from expectations import assess
 from expectations.catalogue import empty_findings
-from warehouse import invariants, load
+from warehouse import invariants, load, report
 
 T = TypeVar("T")
 BATCH_BYTES = 32 << 20
@@ -208,6 +208,13 @@ def publish(settings: Settings, inventory: pl.DataFrame) -> Publication:
     return Publication(staged, violations, staged.changed)
 
 
+def review_report(settings: Settings) -> report.ReportOutcome | None:
+    """The review report of the published warehouse (redrawn only when its review changed)."""
+    if not settings.warehouse_path.exists():
+        return None
+    return report.write_report(settings.warehouse_path, settings.review_report_dir)
+
+
 def run_pipeline(settings: Settings, docs: bool = True) -> Publication:
     """The whole pipeline once, under the run lock; a failed guard rule raises."""
     with run_lock(settings):
@@ -215,6 +222,8 @@ def run_pipeline(settings: Settings, docs: bool = True) -> Publication:
         parse_and_normalize(settings, inventory)
         assess_new(settings, inventory, docs=docs)
         outcome = publish(settings, inventory)
+        if not outcome.failed:
+            review_report(settings)
     if outcome.failed:
         raise InvariantViolation(
             f"staging warehouse violates {', '.join(outcome.failed)}; nothing published"

@@ -23,6 +23,11 @@ SELECT
     (SELECT count(*) FROM dq_issue WHERE severity = 'error') AS errors,
     (SELECT count(*) FROM dq_issue WHERE severity = 'warning') AS warnings,
     (SELECT max(ingested_at) FROM dq_file) AS last_ingested_at,
+    (SELECT count(*) FROM mart_target_review) AS reviewed,
+    (SELECT count(*) FROM review_finding) AS review_findings,
+    (SELECT string_agg(grade || ' ' || projects, ', ' ORDER BY grade) FROM (
+        SELECT grade, count(*) AS projects FROM mart_target_review GROUP BY grade
+    )) AS grades,
     (SELECT string_agg(layout || ' ' || tables, ', ' ORDER BY layout) FROM (
         SELECT layout, count(*) AS tables FROM dq_table GROUP BY layout
     )) AS layouts
@@ -55,5 +60,8 @@ def print_summary(settings: Settings, elapsed: float, new_versions: int) -> None
         f"  table layouts      {s['layouts'] or 'none'}\n"
         f"  quality findings   {s['errors']} error(s), {s['warnings']} warning(s)\n"
         f"  warehouse          {settings.warehouse_path}\n"
-        f"  data docs          {settings.data_docs_dir / 'index.html'}"
+        f"  target review      {s['reviewed']} project-year(s) scored, "
+        f"{s['review_findings']} item(s) flagged, grades {s['grades'] or 'none'}\n"
+        f"  data docs          {settings.data_docs_dir / 'index.html'}\n"
+        f"  review report      {settings.review_report_dir / 'index.html'}"
     )

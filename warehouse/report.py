@@ -1,0 +1,282 @@
+"""The nightly target-review report: one self-contained HTML page per unit-year, and an index.
+
+Self-contained because it is read on intranets: the styles are inline, the charts are SVG drawn
+here, the fonts are the reader's own (a CJK system font named first); nothing is fetched. Every
+figure comes from the published warehouse (`v_target_review`, `v_review_findings`), and each
+project row carries its figures as data attributes so that a test can check them against it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from assets.lake import write_text_atomic
+from warehouse.query import answer
+
+# The most bars a chart draws; the table below it lists every project.
+CHART_BARS = 40
+GRADE_COLOURS = {"A": "#2e7d32", "B": "#689f38", "C": "#f9a825", "D": "#c62828"}
+STAMP = "report.json"
+
+STYLE = """
+body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC",
+  "Microsoft YaHei", sans-serif; margin: 24px 32px; color: #212121; background: #fafafa; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
+.sub { color: #616161; font-size: 13px; }
+.cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 16px 0; }
+.card { background: #fff; border: 1px solid #e0e0e0; border-radius: 6px; padding: 10px 16px;
+  min-width: 120px; }
+.card b { display: block; font-size: 20px; }
+.charts { display: flex; gap: 24px; flex-wrap: wrap; }
+.chart { background: #fff; border: 1px solid #e0e0e0; border-radius: 6px; padding: 8px; }
+table { border-collapse: collapse; background: #fff; font-size: 13px; width: 100%; }
+th, td { border: 1px solid #e0e0e0; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f5f5f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.grade { color: #fff; border-radius: 3px; padding: 0 6px; font-weight: bold; }
+.rule { font-family: monospace; } .where { font-family: monospace; color: #455a64; }
+.evidence { background: #fff8e1; }
+a { color: #1565c0; }
+"""
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    index: Path
+    pages: int
+    written: bool
+
+
+def wan(yuan: Decimal | None) -> str:
+    """万元 with two decimals, four where the yuan need them."""
+    if yuan is None:
+        return "—"
+    text = f"{Decimal(yuan) / 10_000:,.4f}"
+    return re.sub(r"(\.\d\d\d*?)0+$", r"\1", text)
+
+
+def _grade(grade: str) -> str:
+    return f'<span class="grade" style="background:{GRADE_COLOURS[grade]}">{grade}</span>'
+
+
+def bar_chart(title: str, rows: list[tuple[str, float, str, str]], unit: str) -> str:
+    """A horizontal bar chart as inline SVG: (label, value, colour, shown value) per bar."""
+    shown = rows[:CHART_BARS]
+    label_width, bar_width, row_height = 230, 300, 20
+    height = 30 + row_height * len(shown) + 10
+    top = max((value for _, value, _, _ in shown), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 90}" '
+        f'height="{height}" role="img" aria-label="{html.escape(title)}">',
+        f'<text x="4" y="18" font-size="14" font-weight="bold">{html.escape(title)}</text>',
+    ]
+    for i, (label, value, colour, text) in enumerate(shown):
+        y = 30 + i * row_height
+        width = max(1.0, bar_width * value / top)
+        short = label if len(label) <= 16 else label[:15] + "…"
+        parts += [
+            f'<text x="{label_width - 6}" y="{y + 14}" font-size="12" text-anchor="end">'
+            f"<title>{html.escape(label)}</title>{html.escape(short)}</text>",
+            f'<rect x="{label_width}" y="{y + 3}" width="{width:.1f}" height="{row_height - 6}" '
+            f'fill="{colour}"/>',
+            f'<text x="{label_width + width + 4:.1f}" y="{y + 14}" font-size="12">'
+            f"{html.escape(text)}</text>",
+        ]
+    if len(rows) > len(shown):
+        parts.append(
+            f'<text x="4" y="{height - 2}" font-size="11" fill="#757575">'
+            f"{len(shown)} of {len(rows)} shown ({unit})</text>"
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def page_name(unit_code: str, year: int) -> str:
+    return f"{re.sub(r'[^0-9A-Za-z_-]', '_', unit_code)}_{year}.html"
+
+
+def unit_year_page(reviews: pl.DataFrame, findings: pl.DataFrame, generated: str) -> str:
+    """One unit's projects in one year: cards, two charts, the scores and the flagged items."""
+    first = reviews.row(0, named=True)
+    title = f"{first['unit_name']} · {first['year']} 绩效目标审核 / target review"
+    total = sum((r or Decimal(0) for r in reviews["total_yuan"]), Decimal(0))
+    grades = reviews["grade"].value_counts().sort("grade")
+    by_budget = reviews.sort("total_yuan", descending=True, nulls_last=True)
+    budget_chart = bar_chart(
+        "预算 / budget per project (万元)",
+        [
+            (
+                r["project_name"],
+                float(r["total_yuan"] or 0) / 10_000,
+                "#1976d2",
+                wan(r["total_yuan"]),
+            )
+            for r in by_budget.iter_rows(named=True)
+        ],
+        "largest budgets",
+    )
+    by_score = reviews.sort("score", "project_code")
+    score_chart = bar_chart(
+        "得分 / score per project",
+        [
+            (
+                r["project_name"],
+                float(r["score"]),
+                GRADE_COLOURS[r["grade"]],
+                f"{r['score']} {r['grade']}",
+            )
+            for r in by_score.iter_rows(named=True)
+        ],
+        "lowest scores",
+    )
+    project_rows = "\n".join(
+        f'<tr data-project-code="{html.escape(r["project_code"])}" data-score="{r["score"]}" '
+        f'data-total-wan-yuan="{wan(r["total_yuan"]).replace(",", "")}" '
+        f'data-findings="{r["findings"]}">'
+        f"<td>{html.escape(r['project_code'])}</td><td>{html.escape(r['project_name'])}</td>"
+        f'<td class="num">{wan(r["total_yuan"])}</td><td class="num">{r["score"]}</td>'
+        f'<td>{_grade(r["grade"])}</td><td class="num">{r["findings"]}</td>'
+        f'<td class="rule">{html.escape(r["flagged_rules"] or "")}</td></tr>'
+        for r in by_score.iter_rows(named=True)
+    )
+    finding_rows = "\n".join(
+        f'<tr data-rule="{html.escape(f["rule_id"])}" data-line="{f["source_line"]}">'
+        f'<td class="rule" title="{html.escape(f["rule_title"])}">{html.escape(f["rule_id"])}</td>'
+        f"<td>{html.escape(f['project_name'])}</td>"
+        f'<td class="where">{html.escape(f["source_file"] or "")}:{f["source_line"]}</td>'
+        f'<td class="evidence">{html.escape(f["evidence"] or f["value"] or "")}</td>'
+        f"<td>{html.escape(f['message'] or '')}</td></tr>"
+        for f in findings.sort("project_code", "source_line", "rule_id").iter_rows(named=True)
+    )
+    cards = "".join(
+        f'<div class="card">{label}<b>{value}</b></div>'
+        for label, value in (
+            ("项目 / projects", reviews.height),
+            ("预算 / budget (万元)", wan(total)),
+            ("平均分 / mean score", f"{reviews['score'].mean():.1f}"),
+            ("审核发现 / findings", int(reviews["findings"].sum())),
+            *((f"等级 {g} / grade {g}", n) for g, n in grades.iter_rows()),
+        )
+    )
+    body = f"""
+<p class="sub"><a href="index.html">← 全部单位 / all units</a> · generated {generated}</p>
+<h1>{html.escape(title)}</h1>
+<p class="sub">单位编码 {html.escape(first["unit_code"])} · scores are 100 minus each rule's
+points per finding, capped per rule (<code>dq_rule</code>); A ≥ 90, B ≥ 75, C ≥ 60.</p>
+<div class="cards">{cards}</div>
+<div class="charts"><div class="chart">{budget_chart}</div><div class="chart">{score_chart}</div></div>
+<h2>项目得分 / projects, lowest score first</h2>
+<table id="projects"><thead><tr><th>项目编码 code</th><th>项目名称 project</th>
+<th>预算（万元）</th><th>得分 score</th><th>等级 grade</th><th>发现 findings</th>
+<th>规则 rules</th></tr></thead><tbody>
+{project_rows}
+</tbody></table>
+<h2>审核发现 / flagged items ({findings.height})</h2>
+<table id="findings"><thead><tr><th>规则 rule</th><th>项目 project</th><th>文件:行 file:line</th>
+<th>触发文本 text</th><th>说明 message</th></tr></thead><tbody>
+{finding_rows}
+</tbody></table>
+"""
+    return _page(title, body)
+
+
+def index_page(reviews: pl.DataFrame, generated: str) -> str:
+    units = (
+        reviews.group_by("unit_code", "unit_name", "year")
+        .agg(
+            pl.len().alias("projects"),
+            pl.col("total_yuan").sum(),
+            pl.col("score").mean().alias("mean_score"),
+            pl.col("findings").sum(),
+            (pl.col("grade") == "D").sum().alias("grade_d"),
+        )
+        .sort("year", "unit_code", descending=[True, False])
+    )
+    chart = bar_chart(
+        "平均分 / mean score per unit-year",
+        [
+            (
+                f"{r['unit_name']} {r['year']}",
+                r["mean_score"],
+                "#1976d2",
+                f"{r['mean_score']:.1f}",
+            )
+            for r in units.sort("mean_score").iter_rows(named=True)
+        ],
+        "lowest means",
+    )
+    rows = "\n".join(
+        f'<tr data-unit-code="{html.escape(r["unit_code"])}" data-year="{r["year"]}" '
+        f'data-projects="{r["projects"]}">'
+        f'<td><a href="{page_name(r["unit_code"], r["year"])}">{html.escape(r["unit_name"])}</a>'
+        f"</td><td>{html.escape(r['unit_code'])}</td><td>{r['year']}</td>"
+        f'<td class="num">{r["projects"]}</td><td class="num">{wan(r["total_yuan"])}</td>'
+        f'<td class="num">{r["mean_score"]:.1f}</td><td class="num">{r["grade_d"]}</td>'
+        f'<td class="num">{r["findings"]}</td></tr>'
+        for r in units.iter_rows(named=True)
+    )
+    body = f"""
+<h1>绩效目标审核 / target review</h1>
+<p class="sub">generated {generated} from the published warehouse · {units.height} unit-years,
+{reviews.height} project-years</p>
+<div class="chart">{chart}</div>
+<h2>单位 / units</h2>
+<table id="units"><thead><tr><th>单位 unit</th><th>编码 code</th><th>年度 year</th>
+<th>项目 projects</th><th>预算（万元）</th><th>平均分 mean score</th><th>D 等级</th>
+<th>发现 findings</th></tr></thead><tbody>
+{rows}
+</tbody></table>
+"""
+    return _page("绩效目标审核 / target review", body)
+
+
+def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
+    """Write the pages for the published warehouse; nothing when the pages already show its
+    latest review (the stamp names the review time they were drawn from)."""
+    index = folder / "index.html"
+    stamp_path = folder / STAMP
+    reviewed = answer(warehouse_path, "SELECT max(reviewed_at) AS at FROM mart_target_review")
+    latest = str(reviewed["at"][0])
+    stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
+    if index.exists() and stamp.get("reviewed_at") == latest:
+        return ReportOutcome(index, stamp.get("pages", 0), written=False)
+    reviews = answer(
+        warehouse_path,
+        "SELECT v.*, m.total_yuan FROM v_target_review AS v "
+        "JOIN mart_target_review AS m USING (year, project_code)",
+    )
+    findings = answer(warehouse_path, "SELECT * FROM v_review_findings")
+    generated = datetime.now().strftime("%Y-%m-%d %H:%M")
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = {index.name, STAMP}
+    findings_by_page = findings.partition_by("unit_code", "year", as_dict=True)
+    for (unit_code, year), projects in reviews.partition_by(
+        "unit_code", "year", as_dict=True
+    ).items():
+        name = page_name(str(unit_code), int(year))
+        keep.add(name)
+        flagged = findings_by_page.get((unit_code, year), findings.clear())
+        write_text_atomic(folder / name, unit_year_page(projects, flagged, generated))
+    for stale in folder.glob("*.html"):
+        if stale.name not in keep:
+            stale.unlink()
+    write_text_atomic(index, index_page(reviews, generated))
+    pages = len(keep) - 2
+    write_text_atomic(stamp_path, json.dumps({"reviewed_at": latest, "pages": pages}))
+    return ReportOutcome(index, pages, written=True)
