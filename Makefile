@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Dagster's source on every start costs seconds of each run.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install run test dev bench profile lint format clean
+.PHONY: install run test dev bench profile lint format clean chromium screenshots
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -49,6 +49,21 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Debian's Chromium and CJK fonts, for the browser tests and the README's screenshots.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null || ( $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		chromium fonts-noto-cjk >/dev/null )
+
+REPORT := data/reports/target_review
+screenshots: install chromium
+	$(VENV)/bin/jixiao run
+	$(VENV)/bin/python -m tests.browser file://$(CURDIR)/$(REPORT)/117001_2024.html \
+		docs/images/target_review.png 1400 1700
+	$(VENV)/bin/python -m tests.browser file://$(CURDIR)/$(REPORT)/index.html \
+		docs/images/target_review_index.png 1400 700
 
 clean:
 	rm -rf data/lake data/warehouse.duckdb data/dagster data/gx_docs data/logs data/reports

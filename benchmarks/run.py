@@ -102,6 +102,8 @@ def measure(tables: int, repeats: int, scratch: Path) -> dict:
     figures = {stage: median(stage_runs, stage) for stage in STAGES}
     figures["whole_run"] = median(whole_runs, "whole_run")
     figures["noop_rerun"] = median(stage_runs, "noop_rerun")
+    figures["review"] = median(whole_runs, "review")
+    figures["report"] = median(stage_runs, "report")
     return {
         "tables": tables,
         "manifest": manifest,
@@ -241,6 +243,17 @@ def report(
             label,
             lambda r, s=stage: f"{r['figures'][s]:.3f} s ({r['figures'][s] / r['anchor']:.1f}×)",
         )
+    row(
+        "target review checks (R301–R313 and the mart, inside load)",
+        lambda r: (
+            f"{r['figures']['review']:.3f} s "
+            f"({100 * r['figures']['review'] / r['figures']['whole_run']:.1f} % of the whole run)"
+        ),
+    )
+    row(
+        "review report (HTML pages, inside the whole run)",
+        lambda r: f"{r['figures']['report']:.3f} s",
+    )
     row(
         "whole run, indicator rows per second",
         lambda r: f"{r['manifest']['indicator_rows'] / r['figures']['whole_run']:,.0f}",

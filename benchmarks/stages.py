@@ -43,11 +43,14 @@ def main() -> None:
         inventory = timed(results, "scan", runner.scan_landing, settings)
         timed(results, "parse_normalize", runner.parse_and_normalize, settings, inventory)
         timed(results, "validate", runner.assess_new, settings, inventory, True)
-        timed(results, "load", runner.publish, settings, inventory)
+        published = timed(results, "load", runner.publish, settings, inventory)
+        results["review"] = published.staged.review_seconds
+        timed(results, "report", runner.review_report, settings)
         timed(results, "noop_rerun", runner.run_pipeline, settings, True)
     elif mode == "whole":
         shutil.rmtree(data, ignore_errors=True)
-        timed(results, "whole_run", runner.run_pipeline, settings, True)
+        outcome = timed(results, "whole_run", runner.run_pipeline, settings, True)
+        results["review"] = outcome.staged.review_seconds
     elif mode == "incremental":
         timed(results, "one_new_file", runner.run_pipeline, settings, True)
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)

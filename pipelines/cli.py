@@ -149,8 +149,6 @@ def dagster(arguments: argparse.Namespace) -> int:
 def query(arguments: argparse.Namespace) -> int:
     from warehouse.query import run_query
 
-    # Like any Unix filter: `jixiao query … | head` ends quietly when head has read enough.
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sql = Path(arguments.file).read_text(encoding="utf-8") if arguments.file else arguments.sql
     if not sql:
         print("jixiao query: give SQL or --file", file=sys.stderr)
@@ -186,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         "--timeout", type=float, default=60.0, help="seconds before a query is stopped"
     )
     arguments = parser.parse_args(argv)
+    if argv is None and arguments.command == "query":
+        # Like any Unix filter: `jixiao query … | head` ends quietly when head has read enough.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     handlers = {"run": run, "dev": dev, "dagster": dagster, "query": query}
     return handlers[arguments.command](arguments)
 

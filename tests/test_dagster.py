@@ -18,6 +18,7 @@ from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace, replace_line
 from warehouse import invariants
 
 WARNING_RULES_ON_SAMPLE = {"W101", "W102", "W103", "W105", "W106", "W107"}
+REVIEW_RULES_ON_SAMPLE = {"R301", "R303", "R304", "R306", "R308", "R309"}
 
 
 def test_definitions_load():
@@ -70,7 +71,7 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
     assert result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     failing = {name for name, e in evaluations.items() if not e.passed}
-    assert failing == WARNING_RULES_ON_SAMPLE
+    assert failing == WARNING_RULES_ON_SAMPLE | REVIEW_RULES_ON_SAMPLE
     assert all(evaluations[name].severity == dg.AssetCheckSeverity.WARN for name in failing)
     assert evaluations["W102"].metadata["live_findings"].value == 4
     assert evaluations["W102"].metadata["new_this_run"].value == 4
@@ -84,7 +85,13 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
     for name in guards:
         assert evaluations[name].passed
         assert evaluations[name].severity == dg.AssetCheckSeverity.ERROR
-    every_rule = {c for c in evaluations if c[0] in "EWG" and c[1:].isdigit()}
+    # The review's rules are checks on the mart: what the published review flags, live.
+    assert evaluations["R304"].metadata["live_findings"].value == 3
+    assert evaluations["R304"].asset_key == dg.AssetKey("mart_target_review")
+    assert "Why a planner cares: the goal's text and the table's money" in (
+        specs["R304"].description
+    )
+    every_rule = {c for c in evaluations if c[0] in "EWGR" and c[1:].isdigit()}
     assert every_rule == set(rule_ids())
     facts = [
         m

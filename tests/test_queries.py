@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -21,6 +24,20 @@ EXPECTED_ROWS = {
     "largest_projects": 9,
     "projects_with_warnings": 7,
     "qualitative_indicators": 13,
+    "review_contradicting_year_values": 4,
+    "review_durations_beyond_year": 1,
+    "review_goal_count_mismatch": 0,
+    "review_goal_money_mismatch": 3,
+    "review_indicators_dropped": 0,
+    "review_missing_dimensions": 2,
+    "review_missing_quantity_or_quality": 0,
+    "review_money_changed": 0,
+    "review_mostly_qualitative": 0,
+    "review_percentages_above_100": 0,
+    "review_scores": 9,
+    "review_targets_lowered": 0,
+    "review_vague_targets": 13,
+    "review_weak_satisfaction_targets": 2,
     "satisfaction_targets": 10,
     "target_changes_yoy": 0,
     "weights_not_100": 1,
@@ -172,3 +189,111 @@ def test_query_command_prints_csv_and_writes_xlsx(loaded_sample, monkeypatch, ca
     assert workbook.stat().st_size > 0
     assert main(["query", "DELETE FROM dim_year"]) == 1
     assert "read-only" in capsys.readouterr().err.lower()
+
+
+def _lines(space: Workspace, name: str) -> list[tuple]:
+    return run(space, name).select("project_code", "source_line", "value").rows()
+
+
+def test_review_queries_name_each_flagged_item(loaded_sample: Workspace):
+    assert _lines(loaded_sample, "review_goal_money_mismatch") == [
+        ("54010024T000001425237", 106, "50.00万元"),
+        ("54010024T000001454442", 68, "1.08万元"),
+        ("54010024T00G001394820", 86, "11.00万元"),
+    ]
+    assert _lines(loaded_sample, "review_missing_dimensions") == [
+        ("54010022T000000446915", 21, "成本指标"),
+        ("54010024T000001425237", 101, "成本指标"),
+    ]
+    assert _lines(loaded_sample, "review_durations_beyond_year") == [
+        ("54010024T00G001394820", 91, "665 天")
+    ]
+    assert _lines(loaded_sample, "review_weak_satisfaction_targets") == [
+        ("54010024T000001584833", 173, "<= 100 %"),
+        ("54010024T00G001394820", 98, "<= 100 %"),
+    ]
+    assert _lines(loaded_sample, "review_contradicting_year_values") == [
+        ("54010024T000001414726", 13, "10 %"),
+        ("54010024T000001414726", 15, "10 %"),
+        ("54010024T000001425738", 154, "90 %"),
+        ("54010024T00G001394820", 91, "665 天"),
+    ]
+    vague = run(loaded_sample, "review_vague_targets")
+    assert vague["source_line"].to_list() == [
+        60,
+        61,
+        38,
+        39,
+        135,
+        136,
+        137,
+        113,
+        155,
+        77,
+        78,
+        172,
+        96,
+    ]
+    assert sorted(set(vague["value"])) == ["促进", "及时", "定性", "提升", "提高"]
+    scores = run(loaded_sample, "review_scores")
+    assert scores.select("project_code", "score", "grade").row(0) == (
+        "54010024T000001425237",
+        57,
+        "D",
+    )
+    assert scores["score"].to_list() == [57, 67, 79, 79, 90, 91, 92, 92, 94]
+
+
+def _ask(space: Workspace, monkeypatch, *arguments: str) -> int:
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(space.data))
+    return main(["query", *arguments])
+
+
+@pytest.mark.parametrize(
+    ("sql", "refusal"),
+    [
+        ("COPY (SELECT 1) TO '{tmp}/out.csv'", "file system operations are disabled"),
+        ("SELECT * FROM read_text('/etc/passwd')", "file system operations are disabled"),
+        ("SELECT * FROM read_csv('{tmp}/secret.csv')", "file system operations are disabled"),
+        ("ATTACH '{tmp}/other.duckdb' AS other", "file system operations are disabled"),
+        ("SET enable_external_access = true", "configuration has been locked"),
+        ("SET lock_configuration = false", "configuration has been locked"),
+        ("INSERT INTO dim_year VALUES (1999)", "read-only"),
+        ("INSTALL httpfs", ""),
+    ],
+)
+def test_the_planner_surface_can_only_read_the_warehouse(
+    loaded_sample: Workspace, monkeypatch, capsys, tmp_path, sql: str, refusal: str
+):
+    (tmp_path / "secret.csv").write_text("a\n1\n")
+    assert _ask(loaded_sample, monkeypatch, sql.format(tmp=tmp_path)) == 1
+    assert refusal in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "other.duckdb").exists()
+
+
+def test_answers_are_capped_in_rows_and_time(loaded_sample: Workspace, monkeypatch, capsys):
+    assert _ask(loaded_sample, monkeypatch, "--csv", "--max-rows", "3", "FROM range(10)") == 3
+    captured = capsys.readouterr()
+    assert captured.out == "range\n0\n1\n2\n"
+    assert "stopped at 3 rows (the row cap)" in captured.err
+    endless = "SELECT count(*) FROM range(1000000000000) AS a(x), range(100) AS b(y)"
+    assert _ask(loaded_sample, monkeypatch, "--timeout", "0.5", endless) == 124
+    assert "ran longer than 0.5 s and was stopped" in capsys.readouterr().err
+
+
+def test_money_prints_without_surplus_zeros(loaded_sample: Workspace, monkeypatch, capsys):
+    sql = "SELECT total_wan_yuan FROM v_project_scorecard WHERE project_code LIKE '%425738'"
+    assert _ask(loaded_sample, monkeypatch, "--csv", sql) == 0
+    assert capsys.readouterr().out == "total_wan_yuan\n1.43\n"
+
+
+def test_the_query_command_ends_quietly_when_its_reader_stops(loaded_sample: Workspace):
+    command = [sys.executable, "-m", "pipelines.cli", "query", "--csv", "FROM range(1000000)"]
+    environment = {**os.environ, "JIXIAO_DATA_DIR": str(loaded_sample.data)}
+    reader = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment
+    )
+    assert reader.stdout is not None and reader.stdout.readline() == b"range\n"
+    reader.stdout.close()  # what `| head -1` does
+    _, errors = reader.communicate(timeout=120)
+    assert b"Traceback" not in errors and b"BrokenPipe" not in errors

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,7 @@ class StagedLoad:
     row_counts: dict[str, int] = field(default_factory=dict)
     loaded_sha256s: tuple[str, ...] = ()
     ingested_at: datetime | None = None
+    review_seconds: float = 0.0
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -121,14 +123,18 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
         _stage(con, "silver_targets", lake.silver.sources(arriving, "indicator_target"))
         for name in ("incoming", "dimensions", "facts", "quality"):
             _step(con, name)
+        reviewing = time.perf_counter()
         publish_catalogue(con)
         review(con)
+        review_seconds = time.perf_counter() - reviewing
         counts = _counts(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     published_versions = tuple(sorted(set(to_load) | set(arriving)))
-    return StagedLoad(staging, True, new_versions, counts, published_versions, ingested_at)
+    return StagedLoad(
+        staging, True, new_versions, counts, published_versions, ingested_at, review_seconds
+    )
 
 
 def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:

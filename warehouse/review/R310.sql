@@ -1,5 +1,6 @@
--- R310: a target lowered from the project's previous year: the same indicator with the same
--- operator, a ≥ (or >) target decreased or a ≤ (or <) target increased.
+-- R310: a target lowered from the project's previous year: the same indicator (level 1 and
+-- name, each used once in its table) with the same operator, a ≥ (or >) target decreased or a
+-- ≤ (or <) target increased.
 SELECT
     t.year, t.project_key, t.project_code, t.source_file, t.source_line,
     'target_value' AS column_name,
@@ -11,7 +12,8 @@ SELECT
 FROM review_targets AS t
 JOIN review_targets AS p
   ON p.project_key = t.project_key AND p.year = t.year - 1
- AND p.indicator_key = t.indicator_key AND p.operator = t.operator
+ AND p.level1_name = t.level1_name AND p.level3_name = t.level3_name
+ AND p.operator = t.operator AND p.name_uses = 1 AND t.name_uses = 1
 WHERE CASE
     WHEN t.operator IN ('>=', '>') THEN t.target_value < p.target_value
     WHEN t.operator IN ('<=', '<') THEN t.target_value > p.target_value

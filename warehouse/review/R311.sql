@@ -1,5 +1,5 @@
--- R311: an indicator of the project's previous year is missing this year (the finding points at
--- last year's row).
+-- R311: an indicator of the project's previous year (its level 1 and name) is missing this year;
+-- the finding points at last year's row.
 SELECT
     b.year, b.project_key, b.project_code, p.source_file, p.source_line,
     'level3_name' AS column_name, p.level3_name AS value,
@@ -10,5 +10,6 @@ FROM review_budget AS b
 JOIN review_targets AS p ON p.project_key = b.project_key AND p.year = b.year - 1
 WHERE NOT EXISTS (
     SELECT 1 FROM review_targets AS t
-    WHERE t.project_key = b.project_key AND t.year = b.year AND t.indicator_key = p.indicator_key
+    WHERE t.project_key = b.project_key AND t.year = b.year
+      AND t.level1_name = p.level1_name AND t.level3_name = p.level3_name
 )

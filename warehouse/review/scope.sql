@@ -39,7 +39,11 @@ SELECT
     f.operator, f.target_value, f.target_text, f.year_target_value, f.year_target_text,
     f.measure_unit, f.weight, f.year_weight, f.source_file, f.source_line,
     f.operator <> 'qualitative'
-        AND coalesce(f.target_value, f.year_target_value) IS NOT NULL AS quantitative
+        AND coalesce(f.target_value, f.year_target_value) IS NOT NULL AS quantitative,
+    -- Year over year an indicator is its level 1 and its own name (a level 2 re-classified or
+    -- repaired between years is the same indicator); names used twice in a table are not paired.
+    count(*) OVER (PARTITION BY f.year, f.project_key, i.level1_name, i.level3_name)
+        AS name_uses
 FROM fact_indicator_target AS f
 JOIN dim_indicator AS i USING (indicator_key)
 JOIN review_budget AS b USING (year, project_key);

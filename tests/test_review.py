@@ -1,0 +1,242 @@
+"""The target review (R301–R313 and the weight check): every project of the sample with its exact
+review, the cases a reviewer flags and the ones that must not be flagged, each rule tripped on
+a corrected copy of the sample, the year-over-year rules on a second year, and the report."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from expectations.catalogue import rules
+from tests.conftest import SAMPLE_NAME, Workspace, replace_line
+from warehouse.query import answer
+from warehouse.report import page_name
+from warehouse.review import review_rule_ids
+
+# project code → (score, grade, flagged rules, findings)
+SAMPLE_REVIEW = {
+    "54010024T000001425237": (57, "D", "R301 R303 R304 W101", 4),
+    "54010024T00G001394820": (67, "C", "R303 R304 R306 R308 R309", 5),
+    "54010022T000000446915": (79, "B", "R301 R303", 3),
+    "54010024T000001454442": (79, "B", "R303 R304", 3),
+    "54010024T000001414726": (90, "A", "R309", 2),
+    "54010022T000000449545": (91, "A", "R303", 3),
+    "54010024T000001425738": (92, "A", "R303 R309", 2),
+    "54010024T000001584833": (92, "A", "R303 R308", 2),
+    "54000021Y000000005232": (94, "A", "R303", 2),
+}
+
+
+def test_every_project_of_the_sample_has_its_exact_review(loaded_sample: Workspace):
+    rows = loaded_sample.sql(
+        "SELECT project_code, score, grade, flagged_rules, findings FROM mart_target_review"
+    )
+    assert {code: tuple(rest) for code, *rest in rows} == SAMPLE_REVIEW
+    counts = loaded_sample.sql(
+        "SELECT rule_id, count(*) FROM review_finding GROUP BY ALL ORDER BY rule_id"
+    )
+    assert counts == [("R301", 2), ("R303", 13), ("R304", 3), ("R306", 1), ("R308", 2), ("R309", 4)]
+
+
+def test_the_measured_columns_of_the_sample(loaded_sample: Workspace):
+    rows = loaded_sample.sql(
+        "SELECT right(project_code, 6), framework, level1_missing, indicator_count, "
+        "quantitative_count, quantitative_pct, vague_targets, weight_total, goal_amount_yuan, "
+        "goal_money_agrees, goal_counts_matched, goal_counts_disagreeing "
+        "FROM mart_target_review ORDER BY project_code"
+    )
+    d = Decimal
+    assert rows == [
+        ("005232", "pre-2021", None, 9, 7, d("77.8"), 2, d("100"), d("8300"), True, 2, 0),
+        ("446915", "pre-2021", "成本指标", 11, 9, d("81.8"), 2, d("100"), None, None, 6, 0),
+        ("449545", "pre-2021", None, 9, 6, d("66.7"), 3, d("100"), None, None, 2, 0),
+        ("414726", "pre-2021", None, 7, 7, d("100"), 0, d("100"), d("2000"), True, 1, 0),
+        ("425237", "pre-2021", "成本指标", 8, 7, d("87.5"), 1, d("90"), d("500000"), False, 1, 0),
+        ("425738", "pre-2021", None, 7, 6, d("85.7"), 1, d("100"), d("14300"), True, 2, 0),
+        ("454442", "pre-2021", None, 7, 5, d("71.4"), 2, d("100"), d("10800"), False, 0, 0),
+        ("584833", "2021", None, 8, 6, d("75"), 1, d("100"), None, None, 0, 0),
+        ("394820", "2021", None, 9, 6, d("66.7"), 1, d("100"), d("110000"), False, 0, 0),
+    ]
+
+
+def test_the_reviewers_cases_are_flagged(loaded_sample: Workspace):
+    money = loaded_sample.sql(
+        "SELECT project_code, source_line, evidence, message FROM review_finding "
+        "WHERE rule_id = 'R304' ORDER BY project_code"
+    )
+    assert money == [
+        (
+            "54010024T000001425237",
+            106,
+            "资金50万元",
+            "the goal states 50.00万元 (资金50万元) but the table's total is 92.50万元",
+        ),
+        (
+            "54010024T000001454442",
+            68,
+            "资金1.08万元",
+            "the goal states 1.08万元 (资金1.08万元) but the table's total is 0.47万元",
+        ),
+        (
+            "54010024T00G001394820",
+            86,
+            "共需经费11万元",
+            "the goal states 11.00万元 (共需经费11万元) but the table's total is 12.00万元",
+        ),
+    ]
+    assert loaded_sample.sql(
+        "SELECT source_line, value FROM review_finding WHERE rule_id = 'R306'"
+    ) == [(91, "665 天")]
+    assert loaded_sample.sql(
+        "SELECT source_line, value FROM review_finding WHERE rule_id = 'R308' ORDER BY 1"
+    ) == [(98, "<= 100 %"), (173, "<= 100 %")]
+    assert loaded_sample.sql(
+        "SELECT weight_total, weights_sum_to_100 FROM mart_target_review "
+        "WHERE project_code = '54010024T000001425237'"
+    ) == [(Decimal("90.00"), False)]
+
+
+def test_the_cases_that_agree_are_not_flagged(loaded_sample: Workspace):
+    # Table 1: 申请市级资金0.2万元 is its total, and 人均慰问标准2000元 is a per-head standard.
+    # Table 2: 模范单位50个, 广告牌4处, 轮训3次 … each matched to its indicator, all equal.
+    assert loaded_sample.sql(
+        "SELECT project_code, goal_money_agrees, goal_counts_matched, goal_counts_disagreeing "
+        "FROM mart_target_review WHERE project_code IN "
+        "('54010024T000001414726', '54010022T000000446915') ORDER BY 1"
+    ) == [("54010022T000000446915", None, 6, 0), ("54010024T000001414726", True, 1, 0)]
+    assert loaded_sample.sql("SELECT count(*) FROM review_finding WHERE rule_id = 'R305'") == [(0,)]
+
+
+def _tripped(sample_text: str) -> str:
+    """The sample with one case of each rule it does not trip by itself."""
+    text = sample_text
+    for line in (150, 152):  # table 8 without a quality indicator (R302)
+        text = replace_line(text, line, "质量指标", "时效指标")
+    text = replace_line(text, 26, "树立大型广告牌4处", "树立大型广告牌5处")  # R305
+    text = replace_line(text, 58, "\t90\t90\t%", "\t120\t120\t%")  # R307
+    text = replace_line(text, 73, "\t≥\t5\t5\t%", "\t定性\t提高\t提高\t")  # R313
+    return replace_line(text, 74, "\t≤\t783\t783\t元", "\t定性\t良好\t良好\t")
+
+
+def _next_year(sample_text: str) -> str:
+    """Table 1 again for 2025: more money, one target lowered, one indicator dropped."""
+    lines = sample_text.split("\n")[2:19]
+    lines[0] = lines[0].replace("2024年度", "2025年度")
+    lines[3] = lines[3].replace("\t0.20\t", "\t0.30\t")
+    lines[4] = lines[4].replace("\t0.20\t", "\t0.30\t")
+    lines[14] = lines[14].replace("\t100\t100\t%", "\t90\t90\t%")  # 发放精准性 ≥ 100 → ≥ 90
+    del lines[13]  # 59.3.28离退休干部 = 1 人
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def tripped(tmp_path_factory: pytest.TempPathFactory, sample_text: str) -> Workspace:
+    space = Workspace(tmp_path_factory.mktemp("review"))
+    space.deliver(SAMPLE_NAME, _tripped(sample_text).encode())
+    space.run()
+    space.deliver("next_year.txt", _next_year(sample_text).encode())
+    space.run()
+    return space
+
+
+def test_every_review_rule_trips_on_its_case(tripped: Workspace):
+    found = tripped.sql(
+        "SELECT rule_id, right(project_code, 6), year, source_file, source_line, value "
+        "FROM review_finding WHERE rule_id IN "
+        "('R302', 'R305', 'R307', 'R310', 'R311', 'R312', 'R313') ORDER BY ALL"
+    )
+    sample, later = SAMPLE_NAME, "next_year.txt"
+    assert found == [
+        ("R302", "414726", 2025, later, 1, "数量指标"),  # its one 数量指标 dropped in 2025
+        ("R302", "425738", 2024, sample, 139, "质量指标"),
+        ("R305", "446915", 2024, sample, 32, "4 处"),
+        ("R307", "005232", 2024, sample, 58, "120 %"),  # the target and this year's value
+        ("R307", "005232", 2024, sample, 58, "120 %"),
+        ("R310", "414726", 2025, later, 14, "100 → 90"),
+        ("R311", "414726", 2025, sample, 16, "59.3.28离退休干部"),
+        ("R312", "414726", 2025, later, 1, "0.20万元 → 0.30万元"),
+        ("R313", "454442", 2024, sample, 63, "3 of 7"),
+    ]
+
+
+def test_the_year_over_year_columns(tripped: Workspace):
+    assert tripped.sql(
+        "SELECT year, previous_year, targets_lowered, indicators_dropped, total_change_pct "
+        "FROM mart_target_review WHERE project_code = '54010024T000001414726' ORDER BY year"
+    ) == [(2024, None, None, None, None), (2025, 2024, 1, 1, Decimal("50.0"))]
+    # The second run reviewed the project again in both years, and nothing else changed.
+    assert tripped.sql("SELECT count(*), count(DISTINCT reviewed_at) FROM mart_target_review") == [
+        (10, 2)
+    ]
+
+
+def test_every_rule_of_the_review_has_a_case_here_or_in_the_sample(
+    loaded_sample: Workspace, tripped: Workspace
+):
+    seen = {r for (r,) in loaded_sample.sql("SELECT DISTINCT rule_id FROM review_finding")}
+    seen |= {r for (r,) in tripped.sql("SELECT DISTINCT rule_id FROM review_finding")}
+    assert seen == set(review_rule_ids()) == {f"R3{n:02d}" for n in range(1, 14)}
+    points = rules().filter(rules()["severity"] == "review")
+    assert points["review_points"].null_count() == 0 and points["review_cap"].null_count() == 0
+
+
+class _Rows(HTMLParser):
+    """The data attributes of the rows of one table (by id) of a report page."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__()
+        self.table_id, self.inside, self.rows = table_id, False, []
+        self.tags: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.add(tag)
+        for key in ("href", "src"):
+            if found.get(key):
+                self.links.append(str(found[key]))
+        if tag == "table":
+            self.inside = found.get("id") == self.table_id
+        elif tag == "tr" and self.inside and any(key.startswith("data-") for key in found):
+            self.rows.append({k: v for k, v in found.items() if k.startswith("data-")})
+
+
+def _parse(path: Path, table_id: str) -> _Rows:
+    parser = _Rows(table_id)
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_the_report_shows_the_warehouse_figures_and_fetches_nothing(loaded_sample: Workspace):
+    folder = loaded_sample.settings.review_report_dir
+    page = folder / page_name("117001", 2024)
+    projects = _parse(page, "projects")
+    shown = {
+        r["data-project-code"]: (int(r["data-score"]), Decimal(r["data-total-wan-yuan"]))
+        for r in projects.rows
+    }
+    expected = answer(
+        loaded_sample.settings.warehouse_path,
+        "SELECT project_code, score, total_wan_yuan FROM v_target_review",
+    )
+    assert shown == {code: (score, wan) for code, score, wan in expected.iter_rows()}
+    assert sum(wan for _, wan in shown.values()) == Decimal("831.03")
+    flagged = _parse(page, "findings").rows
+    assert len(flagged) == 26 and {"data-rule": "R306", "data-line": "91"} in flagged
+    index = _parse(folder / "index.html", "units")
+    assert index.rows == [{"data-unit-code": "117001", "data-year": "2024", "data-projects": "9"}]
+    for parsed in (projects, index):
+        assert not parsed.tags & {"script", "link", "img", "iframe"}
+        assert all(not link.startswith(("http:", "https:", "//")) for link in parsed.links)
+    html = page.read_text(encoding="utf-8")
+    assert "民族交往交流交融促进工程" in html and "<svg" in html
+
+
+def test_the_report_is_redrawn_only_when_the_review_changed(loaded_sample: Workspace):
+    from pipelines.runner import review_report
+
+    again = review_report(loaded_sample.settings)
+    assert again is not None and not again.written and again.pages == 1
