@@ -1,25 +1,14 @@
 -- R301: a level-1 dimension the table's framework requires is missing.
 -- 产出, 效益 and 满意度 always; and a cost target: at level 1 (成本指标) in the 2021 framework,
 -- as 产出指标's 成本指标 in the one before it. A table with a level-1 成本指标 uses the 2021 one.
-WITH present AS (
-    SELECT
-        year, project_key,
-        bool_or(level1_en = 'output') AS output,
-        bool_or(level1_en = 'outcome') AS outcome,
-        bool_or(level1_en = 'satisfaction') AS satisfaction,
-        bool_or(level1_en = 'cost' OR level2_en = 'cost') AS cost
-    FROM review_targets
-    GROUP BY year, project_key
-),
-missing AS (
-    SELECT b.*, unnest(list_filter([
-        CASE WHEN NOT coalesce(p.output, false) THEN '产出指标' END,
-        CASE WHEN NOT coalesce(p.outcome, false) THEN '效益指标' END,
-        CASE WHEN NOT coalesce(p.satisfaction, false) THEN '满意度指标' END,
-        CASE WHEN NOT coalesce(p.cost, false) THEN '成本指标' END
+WITH missing AS (
+    SELECT *, unnest(list_filter([
+        CASE WHEN NOT has_output THEN '产出指标' END,
+        CASE WHEN NOT has_outcome THEN '效益指标' END,
+        CASE WHEN NOT has_satisfaction THEN '满意度指标' END,
+        CASE WHEN NOT has_cost THEN '成本指标' END
     ], lambda name: name IS NOT NULL)) AS dimension
-    FROM review_budget AS b
-    LEFT JOIN present AS p USING (year, project_key)
+    FROM review_profile
 )
 SELECT
     year, project_key, project_code, source_file, source_line,

@@ -2,20 +2,7 @@
 -- The score is 100 minus, for every rule that flagged the project-year, its points per finding
 -- up to its cap (`dq_rule`; W101's weight check counts once). Grades: A ≥ 90, B ≥ 75, C ≥ 60.
 INSERT INTO mart_target_review
-WITH indicators AS (
-    SELECT
-        year, project_key,
-        count(*) AS indicator_count,
-        count(*) FILTER (WHERE quantitative) AS quantitative_count,
-        bool_or(level1_en = 'cost') AS cost_at_level1,
-        bool_or(level2_en = 'quantity') AS has_quantity,
-        bool_or(level2_en = 'quality') AS has_quality,
-        CASE WHEN bool_or(year_weight IS NOT NULL) THEN sum(year_weight) ELSE sum(weight) END
-            AS weights
-    FROM review_targets
-    GROUP BY year, project_key
-),
-amounts AS (
+WITH amounts AS (
     SELECT
         year, project_key,
         arg_min(amount_yuan, position) AS goal_amount_yuan,
@@ -37,11 +24,11 @@ counts AS (
 checked AS (
     SELECT
         b.year, b.unit_key, b.project_key, b.project_code, b.total_yuan,
-        CASE WHEN coalesce(i.cost_at_level1, false) THEN '2021' ELSE 'pre-2021' END AS framework,
-        coalesce(i.has_quantity, false) AS has_quantity,
-        coalesce(i.has_quality, false) AS has_quality,
-        coalesce(i.indicator_count, 0) AS indicator_count,
-        coalesce(i.quantitative_count, 0) AS quantitative_count,
+        CASE WHEN i.cost_at_level1 THEN '2021' ELSE 'pre-2021' END AS framework,
+        i.has_quantity,
+        i.has_quality,
+        i.indicator_count,
+        i.quantitative_count,
         CAST(round(100.0 * i.quantitative_count / i.indicator_count, 1) AS DECIMAL(5, 1))
             AS quantitative_pct,
         i.weights + coalesce(b.execution_weight, 0) AS weight_total,
@@ -53,15 +40,14 @@ checked AS (
         CAST(round(100 * (b.total_yuan - p.total_yuan) / nullif(p.total_yuan, 0), 1)
             AS DECIMAL(9, 1)) AS total_change_pct
     FROM review_budget AS b
-    LEFT JOIN indicators AS i USING (year, project_key)
+    JOIN review_profile AS i USING (year, project_key)
     LEFT JOIN amounts AS a USING (year, project_key)
     LEFT JOIN counts AS c USING (year, project_key)
     LEFT JOIN review_budget AS p ON p.project_key = b.project_key AND p.year = b.year - 1
 ),
 flagged AS (
     SELECT year, project_key, rule_id, count(*) AS found
-    FROM review_finding
-    SEMI JOIN review_scope USING (project_key)
+    FROM review_new
     GROUP BY ALL
     UNION ALL
     SELECT year, project_key, r.rule_id, 1
@@ -87,8 +73,7 @@ tallied AS (
 ),
 missing AS (
     SELECT year, project_key, string_agg(value, ', ' ORDER BY value) AS level1_missing
-    FROM review_finding
-    SEMI JOIN review_scope USING (project_key)
+    FROM review_new
     WHERE rule_id = 'R301'
     GROUP BY year, project_key
 )
