@@ -8,10 +8,12 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from expectations.catalogue import rules
 from tests.conftest import SAMPLE_NAME, Workspace, replace_line
+from warehouse.load import build_fingerprint
 from warehouse.query import answer
 from warehouse.report import page_name
 from warehouse.review import review_rule_ids
@@ -240,3 +242,26 @@ def test_the_report_is_redrawn_only_when_the_review_changed(loaded_sample: Works
 
     again = review_report(loaded_sample.settings)
     assert again is not None and not again.written and again.pages == 1
+
+
+def test_a_warehouse_built_before_the_review_is_upgraded_by_the_next_run(
+    workspace: Workspace, sample_bytes: bytes
+):
+    workspace.deliver(SAMPLE_NAME, sample_bytes)
+    workspace.run()
+    con = duckdb.connect(str(workspace.settings.warehouse_path))
+    for statement in (
+        "DROP VIEW v_review_findings",
+        "DROP VIEW v_target_review",
+        "DROP TABLE mart_target_review",
+        "DROP TABLE review_finding",
+        "DROP TABLE dq_rule",
+        "DROP TABLE warehouse_build",
+    ):
+        con.execute(statement)
+    con.close()
+    upgrade = workspace.run()  # no new file, but a warehouse of an earlier jixiao
+    assert upgrade.published and upgrade.new_versions == 0
+    assert workspace.sql("SELECT count(*), sum(score) FROM mart_target_review") == [(9, 741)]
+    assert workspace.sql("SELECT fingerprint FROM warehouse_build") == [(build_fingerprint(),)]
+    assert not workspace.run().published  # and then a quiet night changes nothing

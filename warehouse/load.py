@@ -9,6 +9,7 @@ file until they reconnect; a run killed at any point leaves the published file u
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
@@ -21,9 +22,9 @@ import polars as pl
 
 from assets.lake import Lake, Sources, select_sql
 from assets.silver import store as silver
-from expectations.catalogue import empty_findings
+from expectations.catalogue import CATALOGUE_PATH, empty_findings
 from warehouse import DDL_DIR, LOAD_DIR, VIEWS_DIR, rule_sql, sql_files
-from warehouse.review import publish_catalogue, review
+from warehouse.review import REVIEW_DIR, publish_catalogue, review
 
 PUBLISHED_TABLES = (
     "dq_table",
@@ -38,6 +39,7 @@ PUBLISHED_TABLES = (
     "dq_rule",
     "review_finding",
     "mart_target_review",
+    "warehouse_build",
 )
 
 
@@ -96,8 +98,11 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
     for leftover in (staging, staging.with_suffix(".duckdb.wal")):
         leftover.unlink(missing_ok=True)
     published.parent.mkdir(parents=True, exist_ok=True)
+    fingerprint = build_fingerprint()
+    upgraded = True
     if published.exists():
-        if not _has_new_versions(published, inventory):
+        upgraded = _built_with(published) != fingerprint
+        if not upgraded and not _has_new_versions(published, inventory):
             return StagedLoad(staging, False, 0, published_counts(published))
         shutil.copyfile(published, staging)
     con = connect(staging)
@@ -125,8 +130,10 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
             _step(con, name)
         reviewing = time.perf_counter()
         publish_catalogue(con)
-        review(con)
+        review(con, everything=upgraded)
         review_seconds = time.perf_counter() - reviewing
+        con.execute("DELETE FROM warehouse_build")
+        con.execute("INSERT INTO warehouse_build VALUES (?, ?)", [fingerprint, ingested_at])
         counts = _counts(con)
         con.execute("CHECKPOINT")
     finally:
@@ -135,6 +142,36 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
     return StagedLoad(
         staging, True, new_versions, counts, published_versions, ingested_at, review_seconds
     )
+
+
+def build_fingerprint() -> str:
+    """What a warehouse file is built with besides its data: DDL, views, the review's SQL and
+    lists, the rule catalogue. A file built with other ones is upgraded by the next run (new
+    tables and columns, views replaced, every project reviewed again), new data or not."""
+    digest = hashlib.sha256()
+    for path in [
+        *sql_files(DDL_DIR),
+        *sql_files(VIEWS_DIR),
+        *sorted(REVIEW_DIR.iterdir()),
+        CATALOGUE_PATH,
+    ]:
+        if path.suffix in {".sql", ".csv"}:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _built_with(warehouse_path: Path) -> str | None:
+    con = connect(warehouse_path, read_only=True)
+    try:
+        built = con.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE table_name = 'warehouse_build'"
+        ).fetchall()
+        if not built:
+            return None
+        rows = con.execute("SELECT fingerprint FROM warehouse_build").fetchall()
+        return rows[0][0] if rows else None
+    finally:
+        con.close()
 
 
 def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:

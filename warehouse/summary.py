@@ -24,7 +24,7 @@ SELECT
     (SELECT count(*) FROM dq_issue WHERE severity = 'warning') AS warnings,
     (SELECT max(ingested_at) FROM dq_file) AS last_ingested_at,
     (SELECT count(*) FROM mart_target_review) AS reviewed,
-    (SELECT count(*) FROM review_finding) AS review_findings,
+    (SELECT count(*) FROM v_review_findings) AS review_findings,
     (SELECT string_agg(grade || ' ' || projects, ', ' ORDER BY grade) FROM (
         SELECT grade, count(*) AS projects FROM mart_target_review GROUP BY grade
     )) AS grades,

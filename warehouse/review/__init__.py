@@ -96,9 +96,15 @@ def goal_phrases(goals: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([amounts, counts], how="diagonal")
 
 
-def review(con: duckdb.DuckDBPyConnection) -> None:
+def review(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
     """Review again the project-years whose facts this load changed (the load's `touched`
-    table), on the connection that stages the load."""
+    table), or every project-year (a warehouse built by another version of the rules), on the
+    connection that stages the load."""
+    if everything:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT p.project_code, b.year "
+            "FROM fact_project_budget AS b JOIN dim_project AS p USING (project_key)"
+        )
     for table, file_name in WORD_LISTS.items():
         con.register(f"{table}_rows", pl.read_csv(REVIEW_DIR / file_name).to_arrow())
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_rows")
