@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from expectations.catalogue import rules
+from tests.browser import chromium, screenshot
 from tests.conftest import SAMPLE_NAME, Workspace, replace_line
 from warehouse.load import build_fingerprint
 from warehouse.query import answer
@@ -265,3 +266,10 @@ def test_a_warehouse_built_before_the_review_is_upgraded_by_the_next_run(
     assert workspace.sql("SELECT count(*), sum(score) FROM mart_target_review") == [(9, 741)]
     assert workspace.sql("SELECT fingerprint FROM warehouse_build") == [(build_fingerprint(),)]
     assert not workspace.run().published  # and then a quiet night changes nothing
+
+
+@pytest.mark.skipif(chromium() is None, reason="no chromium: `make chromium` installs it")
+def test_the_report_renders_in_headless_chromium(loaded_sample: Workspace, tmp_path: Path):
+    page = loaded_sample.settings.review_report_dir / page_name("117001", 2024)
+    png = screenshot(page.as_uri(), tmp_path / "report.png", 1200, 900)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
