@@ -116,14 +116,21 @@ def review(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
     con.register("review_goal_phrase_rows", goal_phrases(goals).to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE review_goal_phrase AS FROM review_goal_phrase_rows")
     con.execute((REVIEW_DIR / "goals.sql").read_text(encoding="utf-8"))
-    # This run's findings gather in a temp table (the mart reads them there), then go to the
-    # warehouse's table in one insert.
-    con.execute("CREATE OR REPLACE TEMP TABLE review_new AS FROM review_finding LIMIT 0")
-    for rule_id in review_rule_ids():
+    # Each rule's findings go to a temp table of their own (appending them to one table costs
+    # more), a view gathers them for the mart, and they reach the warehouse in one insert.
+    rule_ids = review_rule_ids()
+    for rule_id in rule_ids:
         con.execute(
-            f"INSERT INTO review_new SELECT ?, {FINDING_COLUMNS}, "
-            f"(SELECT ingested_at FROM run_info) FROM ({rule_sql(rule_id)}\n)",
-            [rule_id],
+            f"CREATE OR REPLACE TEMP TABLE review_found_{rule_id} AS "
+            f"SELECT {FINDING_COLUMNS} FROM ({rule_sql(rule_id)}\n)"
         )
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW review_new AS "
+        + " UNION ALL ".join(
+            f"SELECT '{rule_id}' AS rule_id, *, (SELECT ingested_at FROM run_info) AS reviewed_at "
+            f"FROM review_found_{rule_id}"
+            for rule_id in rule_ids
+        )
+    )
     con.execute((REVIEW_DIR / "mart.sql").read_text(encoding="utf-8"))
     con.execute("INSERT INTO review_finding FROM review_new")

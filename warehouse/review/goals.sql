@@ -21,18 +21,26 @@ WITH counts AS (
     JOIN review_budget AS b USING (year, project_key)
     WHERE p.kind = 'count'
 ),
-candidates AS MATERIALIZED (
-    -- every quantitative indicator of the table in the count's unit
+counted AS MATERIALIZED (
+    -- the quantitative indicators measured in a counting unit
     SELECT
-        c.year, c.project_key, c.goal_line, c.goal_file, c.phrase, c.context, u.canonical AS unit,
-        CAST(c.digits AS DECIMAL(18, 4)) AS stated,
-        t.level3_name, coalesce(t.target_value, t.year_target_value) AS indicator_value,
+        t.year, t.project_key, v.canonical AS unit, t.level3_name,
+        coalesce(t.target_value, t.year_target_value) AS indicator_value,
         t.source_file, t.source_line
+    FROM review_targets AS t
+    JOIN review_counting_unit AS v ON v.unit = t.measure_unit
+    WHERE t.quantitative
+),
+candidates AS MATERIALIZED (
+    -- every such indicator of the table in the count's unit
+    SELECT
+        c.year, c.project_key, c.goal_line, c.goal_file, c.phrase, c.context, i.unit,
+        CAST(c.digits AS DECIMAL(18, 4)) AS stated,
+        i.level3_name, i.indicator_value, i.source_file, i.source_line
     FROM counts AS c
     JOIN review_counting_unit AS u ON u.unit = c.unit_raw
-    JOIN review_targets AS t
-      ON t.year = c.year AND t.project_key = c.project_key AND t.quantitative
-    JOIN review_counting_unit AS v ON v.unit = t.measure_unit AND v.canonical = u.canonical
+    JOIN counted AS i
+      ON i.year = c.year AND i.project_key = c.project_key AND i.unit = u.canonical
 ),
 pairs AS MATERIALIZED (
     -- a goal that repeats a sentence states its counts twice: each pair once
