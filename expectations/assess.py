@@ -8,8 +8,6 @@ marker carries forward what the warehouse records of its file (name, encoding, l
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from assets.lake import Lake
@@ -26,19 +24,17 @@ def parser_findings(lake: Lake, sha256s: list[str], budget: pl.DataFrame) -> pl.
     return conform(found.join(lineage, on=("source_sha256", "table_seq"), how="left"))
 
 
-def assess(
-    lake: Lake, sha256s: list[str], docs_dir: Path | None = None
-) -> tuple[pl.DataFrame, list[SuiteResult]]:
-    """Findings for new file versions, written for the batch. The validations are kept in this
-    process for one `build_docs` after the last batch."""
+def assess(lake: Lake, sha256s: list[str]) -> tuple[pl.DataFrame, list[SuiteResult]]:
+    """Findings for new file versions, written for the batch; the suites' results (with their
+    Data Docs records) are returned for the caller to record."""
     columns = {
         "project_budget": needed_columns("silver_project_budget") | set(BUDGET_COLUMNS),
         "indicator_target": needed_columns("silver_indicator_target") | set(TARGET_COLUMNS),
     }
     frames = silver.read(lake, sha256s, columns)
     suite_results = [
-        validate(frames.project_budget, "silver_project_budget", docs_dir),
-        validate(frames.indicator_target, "silver_indicator_target", docs_dir),
+        validate(frames.project_budget, "silver_project_budget"),
+        validate(frames.indicator_target, "silver_indicator_target"),
     ]
     findings = pl.concat(
         [

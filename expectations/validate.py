@@ -16,12 +16,12 @@ import logging
 import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from expectations.catalogue import LINEAGE, conform, empty_findings, title
+from expectations.docs import expectation_record
 from expectations.locate import rejected_rows, snake_case
 from expectations.suites import SUITES_DIR
 
@@ -32,10 +32,12 @@ COMPLETE = {"result_format": "COMPLETE", "return_unexpected_index_query": False}
 
 @dataclass(frozen=True)
 class SuiteResult:
-    """Findings as rows, plus one stats row per expectation for the asset checks."""
+    """Findings as rows, one stats row per expectation for the asset checks, and the record of
+    the validation for the Data Docs (`expectations.docs`)."""
 
     findings: pl.DataFrame
     expectations: pl.DataFrame
+    record: dict[str, Any] | None = None
 
 
 def load_suite(name: str) -> list[dict[str, Any]]:
@@ -43,7 +45,9 @@ def load_suite(name: str) -> list[dict[str, Any]]:
 
 
 @cache
-def _context(docs_dir: str | None) -> Any:
+def _context() -> Any:
+    """An ephemeral GX context: the suites are committed JSON, the results become findings and
+    jixiao's own Data Docs (`expectations.docs`), so GX stores nothing and builds no site."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
@@ -51,26 +55,8 @@ def _context(docs_dir: str | None) -> Any:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if docs_dir:
-        context.add_data_docs_site(
-            "jixiao",
-            {
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": docs_dir,
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
     context.data_sources.add_pandas("silver")
     return context
-
-
-def build_docs(docs_dir: Path) -> Path:
-    """Render the Data Docs site from every validation this process ran against `docs_dir`."""
-    _context(str(docs_dir)).build_data_docs()
-    return docs_dir / "index.html"
 
 
 def _checkpoint(context: Any, suite_name: str) -> Any:
@@ -109,13 +95,9 @@ def needed_columns(suite_name: str) -> set[str]:
     return {c for spec in specs for c in _columns(spec)} | pointers | set(LINEAGE)
 
 
-def validate(
-    frame: pl.DataFrame,
-    suite_name: str,
-    docs_dir: Path | None = None,
-) -> SuiteResult:
-    """Validate `frame` against a committed suite; findings carry the rows' lineage. With
-    `docs_dir`, the validation is kept for the Data Docs that `build_docs` renders there."""
+def validate(frame: pl.DataFrame, suite_name: str) -> SuiteResult:
+    """Validate `frame` against a committed suite; findings carry the rows' lineage, and the
+    record of the validation carries a few of each expectation's rejected values."""
     specs = load_suite(suite_name)
     if frame.height == 0:
         return SuiteResult(empty_findings(), _stats([], suite_name))
@@ -128,7 +110,7 @@ def validate(
         ]
     )
     judged = _judged(checked, specs)
-    context = _context(str(docs_dir) if docs_dir else None)
+    context = _context()
     checkpoint = _checkpoint(context, suite_name)
     batch = {"dataframe": judged.to_pandas(use_pyarrow_extension_array=True)}
     outcome = checkpoint.run(batch_parameters=batch)
@@ -141,10 +123,22 @@ def validate(
     lineage = frame.with_columns(missing).select(*LINEAGE, *pointers)
     parts: list[pl.DataFrame] = []
     stats: list[dict[str, Any]] = []
+    documented: list[dict[str, Any]] = []
     for result, rejected in zip(results, rows, strict=True):
         config = result.expectation_config
         kwargs = config.kwargs
         column_names = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+        documented.append(
+            expectation_record(
+                config.type,
+                kwargs,
+                config.meta,
+                bool(result.success),
+                frame.height,
+                rejected.len(),
+                _samples(frame, _shown_columns(config.meta, column_names), rejected),
+            )
+        )
         stats.append(
             {
                 "rule_id": config.meta["rule_id"],
@@ -159,7 +153,48 @@ def validate(
         if rejected.len():
             parts.append(_located(frame, lineage, config, column_names, rejected))
     findings = pl.concat([conform(p) for p in parts]) if parts else empty_findings()
-    return SuiteResult(findings, _stats(stats, suite_name))
+    record = {
+        "suite": suite_name,
+        "rows": frame.height,
+        "judged_rows": judged.height,
+        "expectations": documented,
+    }
+    return SuiteResult(findings, _stats(stats, suite_name), record)
+
+
+def _shown_columns(meta: dict[str, Any], column_names: list[str]) -> list[str]:
+    """What a finding shows of a rejected row: the value its rule names (the raw amount behind
+    a flag), else the validated columns."""
+    value_column = meta.get("value_column")
+    return [value_column] if value_column else column_names
+
+
+def _shown(value: pl.Expr) -> pl.Expr:
+    """A value as a planner reads it: 100, not 100.0 or 100.0000."""
+    text = value.cast(pl.String)
+    return (
+        pl.when(text.str.contains(r"^-?[0-9]+\.[0-9]+$"))
+        .then(text.str.replace(r"\.?0+$", ""))
+        .otherwise(text)
+        .fill_null("∅")
+    )
+
+
+def _samples(frame: pl.DataFrame, columns: list[str], rejected: pl.Series) -> list[str]:
+    """A few distinct rejected values; a pair of columns as (A, B)."""
+    if not rejected.len():
+        return []
+    head = frame.select(pl.col(columns).gather(rejected.head(200)))
+    values = (
+        head.select(_shown(pl.col(columns[0])).alias("value"))
+        if len(columns) == 1
+        else head.select(
+            pl.format(
+                "({})", pl.concat_str([_shown(pl.col(c)) for c in columns], separator=", ")
+            ).alias("value")
+        )
+    )
+    return values["value"].unique(maintain_order=True).head(5).to_list()
 
 
 def _located(
@@ -172,8 +207,7 @@ def _located(
     """Failing row indexes → findings at the cell's own line, with the offending value read
     back from the frame."""
     line_column = config.meta.get("line_column")
-    value_column = config.meta.get("value_column")
-    shown = [value_column] if value_column else column_names
+    shown = _shown_columns(config.meta, column_names)
     value = pl.concat_str(
         [pl.col(c).cast(pl.String).fill_null("") for c in shown], separator=" / "
     ).alias("value")

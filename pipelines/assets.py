@@ -8,12 +8,14 @@ to the asset the registry names, blocking for the guard rules of the publish.
 """
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
 
 from assets.silver import store as silver
 from expectations.catalogue import rules
+from expectations.docs import RunLabel
 from pipelines import runner
 from pipelines.metadata import described_tables, live_findings, markdown_preview, table_schema
 from pipelines.resources import JixiaoPaths, RunLock
@@ -37,6 +39,24 @@ WAREHOUSE_TABLES = {
     "v_target_review": "View: the review with names and money in 万元 (视图)",
     "v_review_findings": "View: flagged items with rule titles, units and projects (视图)",
 }
+
+
+def run_label(context: dg.AssetExecutionContext) -> RunLabel:
+    """The Data Docs' name of this Dagster run: when it was created (so records sort by time),
+    its id, and what started it (a schedule, a sensor, `jixiao run`, or a person)."""
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    created = record.create_timestamp if record else datetime.now(UTC)
+    tags = context.run.tags
+    trigger = (
+        f"schedule {tags['dagster/schedule_name']}"
+        if "dagster/schedule_name" in tags
+        else f"sensor {tags['dagster/sensor_name']}"
+        if "dagster/sensor_name" in tags
+        else tags.get("jixiao/trigger", "Dagster run")
+    )
+    return RunLabel(
+        f"{created:%Y%m%dT%H%M%S}-{context.run.run_id[:8]}", f"{trigger} {context.run.run_id[:8]}"
+    )
 
 
 # The asset whose checks are the target review's rules (their findings are in review_finding).
@@ -168,7 +188,9 @@ def dq_findings(
     context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
 ) -> dg.MaterializeResult:
     settings = paths.settings()
-    assessed = runner.assess_new(settings, runner.inventory_of(settings), docs=True)
+    assessed = runner.assess_new(
+        settings, runner.inventory_of(settings), docs=True, run=run_label(context)
+    )
     findings = assessed.findings
     context.log.info(
         f"quality: assessed {len(assessed.versions)} file(s), {findings.height} finding(s)"
@@ -198,7 +220,7 @@ def warehouse(
     context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = paths.settings()
-    outcome = runner.publish(settings, runner.inventory_of(settings))
+    outcome = runner.publish(settings, runner.inventory_of(settings), run=run_label(context))
     guards = [spec for spec in _check_specs(set(WAREHOUSE_TABLES)) if spec.blocking]
     for spec in guards:
         rows = outcome.violations.get(spec.name, pl.DataFrame())

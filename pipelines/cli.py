@@ -49,10 +49,18 @@ def prepare_dagster_home(settings: Settings) -> Path:
 
 def run(_: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    from pipelines.runner import RunInProgressError, run_lock
+    started = time.perf_counter()
+    from pipelines.runner import RunInProgressError, nothing_new, run_lock
 
     try:
         with run_lock(settings):  # taken once, held for the whole Dagster run
+            if nothing_new(settings):
+                # Nothing for Dagster to do: no run is started (the schedule's and the UI's
+                # runs still go through Dagster, and find the same).
+                from warehouse.summary import print_summary
+
+                print_summary(settings, time.perf_counter() - started, 0)
+                return 0
             return _run_job(settings)
     except RunInProgressError as error:
         print(f"jixiao: {error}", file=sys.stderr)
@@ -107,6 +115,7 @@ def _run_job(settings: Settings) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
+            tags={"jixiao/trigger": "jixiao run"},
             run_config={"loggers": {"progress": {"config": {"log_level": "DEBUG"}}}},
         )
     elapsed = time.perf_counter() - started

@@ -25,7 +25,9 @@ from assets.landing import scan
 from assets.settings import Settings
 from assets.silver import store as silver
 from expectations import assess
+from expectations import docs as docs_record
 from expectations.catalogue import empty_findings
+from expectations.docs import RunLabel, merged
 from warehouse import invariants, load, report
 
 T = TypeVar("T")
@@ -150,9 +152,11 @@ class Assessment:
     findings: pl.DataFrame
 
 
-def assess_new(settings: Settings, inventory: pl.DataFrame, docs: bool = True) -> Assessment:
+def assess_new(
+    settings: Settings, inventory: pl.DataFrame, docs: bool = True, run: RunLabel | None = None
+) -> Assessment:
     """GX and the rules over everything not yet assessed, batch by batch (memory stays bounded),
-    then one Data Docs build for the whole run."""
+    then the run's validations recorded in the Data Docs."""
     lake = settings.lake
     todo = {
         s: f
@@ -161,15 +165,16 @@ def assess_new(settings: Settings, inventory: pl.DataFrame, docs: bool = True) -
     }
     if not todo:
         return Assessment((), empty_findings())
-    docs_dir = settings.data_docs_dir if docs else None
-    parts = []
+    parts, records = [], []
     for batch in batches(inventory, todo, ASSESS_BATCH_BYTES):
-        findings, _ = assess.assess(lake, [sha256 for _, sha256 in batch], docs_dir)
+        findings, suite_results = assess.assess(lake, [sha256 for _, sha256 in batch])
         parts.append(findings)
-    if docs_dir:
-        from expectations.validate import build_docs
-
-        build_docs(docs_dir)
+        records += [result.record for result in suite_results if result.record]
+    if docs and records:
+        files = sorted(todo.values())
+        docs_record.record_run(
+            settings.data_docs_dir, run or RunLabel.now(), "silver", merged(records), files
+        )
     return Assessment(tuple(sorted(todo)), pl.concat(parts))
 
 
@@ -192,20 +197,40 @@ class Publication:
         return self.staged.new_versions
 
 
-def publish(settings: Settings, inventory: pl.DataFrame) -> Publication:
-    """Stage → check → publish (or discard): the one protocol of every run."""
+def publish(
+    settings: Settings, inventory: pl.DataFrame, run: RunLabel | None = None
+) -> Publication:
+    """Stage → check → publish (or discard): the one protocol of every run. With a run label,
+    the warehouse suites' validations join the run's Data Docs."""
     lake = settings.lake
     staged = load.stage(lake, inventory)
     checked = staged.staging_path if staged.changed else lake.warehouse
+    records: list[dict] = []
     violations = (
-        invariants.check_all(checked, lake, staged.loaded_sha256s) if checked.exists() else {}
+        invariants.check_all(checked, lake, staged.loaded_sha256s, records)
+        if checked.exists()
+        else {}
     )
+    if run is not None and records:
+        docs_record.record_run(settings.data_docs_dir, run, "warehouse", merged(records))
     outcome = Publication(staged, violations, False)
     if outcome.failed:
         load.discard(staged)
         return outcome
     load.publish(staged, lake.warehouse)
     return Publication(staged, violations, staged.changed)
+
+
+def nothing_new(settings: Settings) -> bool:
+    """A run would change nothing: the landing folder holds no version the published warehouse
+    lacks, the warehouse was built by this code, and the review report shows it. Asked before a
+    `jixiao run` starts Dagster, so that a quiet night costs a folder scan and two reads."""
+    if not settings.warehouse_path.exists():
+        return False
+    inventory = scan_landing(settings)
+    return load.is_current(settings.lake, inventory) and report.is_current(
+        settings.warehouse_path, settings.review_report_dir
+    )
 
 
 def review_report(settings: Settings) -> report.ReportOutcome | None:
@@ -217,11 +242,12 @@ def review_report(settings: Settings) -> report.ReportOutcome | None:
 
 def run_pipeline(settings: Settings, docs: bool = True) -> Publication:
     """The whole pipeline once, under the run lock; a failed guard rule raises."""
+    run = RunLabel.now() if docs else None
     with run_lock(settings):
         inventory = scan_landing(settings)
         parse_and_normalize(settings, inventory)
-        assess_new(settings, inventory, docs=docs)
-        outcome = publish(settings, inventory)
+        assess_new(settings, inventory, docs=docs, run=run)
+        outcome = publish(settings, inventory, run=run)
         if not outcome.failed:
             review_report(settings)
     if outcome.failed:

@@ -51,6 +51,21 @@ def screenshot(url: str, png: Path, width: int = 1400, height: int = 1600) -> Pa
     return png
 
 
+def rendered_dom(url: str) -> str:
+    """The page's DOM after Chromium loaded it (scripts, if any, run)."""
+    browser = chromium()
+    if browser is None:
+        raise RuntimeError("no chromium: `make chromium` installs Debian's package")
+    with tempfile.TemporaryDirectory(prefix="jixiao-chromium-") as profile:
+        done = subprocess.run(
+            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    return done.stdout.decode("utf-8")
+
+
 def main(argv: list[str]) -> int:
     """`python -m tests.browser URL PNG [WIDTH HEIGHT]`."""
     url, png, *size = argv

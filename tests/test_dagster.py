@@ -201,13 +201,24 @@ def test_jixiao_run_twice(tmp_path: Path, monkeypatch, capsys):
     assert "projects           9 (9 project-years, 8,310,300.00 yuan)" in first
     assert "indicator rows     75" in first and "0 error(s), 19 warning(s)" in first
     assert "table layouts      project 9" in first
+    assert "target review      9 project-year(s) scored, 26 item(s) flagged" in first
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     stamp = warehouse.stat().st_mtime_ns
+    home = tmp_path / "data" / "dagster"
+    assert (home / "dagster.yaml").exists()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = len(instance.get_run_records())
     assert main(["run"]) == 0
     second = capsys.readouterr().out
     assert "nothing new" in second and "indicator rows     75" in second
     assert warehouse.stat().st_mtime_ns == stamp
-    assert (tmp_path / "data" / "dagster" / "dagster.yaml").exists()
+    # Nothing new: no Dagster run was started (a quiet night costs a scan and two reads).
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert len(instance.get_run_records()) == runs == 1
+    (landing / "again.txt").write_bytes(SAMPLE_PATH.read_bytes()[:2000])  # something new
+    assert main(["run"]) == 0
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert len(instance.get_run_records()) == 2
 
 
 def test_dagster_cli_validates_the_code_location(tmp_path: Path):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import polars as pl
 import pytest
 
-from expectations import suites
+from expectations import docs, suites
 from expectations.catalogue import rule_ids, rules
 from expectations.table_rules import (
     BUDGET_COLUMNS,
@@ -15,6 +18,7 @@ from expectations.table_rules import (
     w104_funding_not_total,
     w105_unit_unlikely,
 )
+from tests.browser import chromium, rendered_dom
 from tests.conftest import SAMPLE_NAME, Workspace, replace_line
 
 P_59 = "54010024T000001414726"  # “59.3.28”离退休干部慰问金
@@ -68,9 +72,61 @@ def test_findings_carry_file_line_column_and_value(loaded_sample: Workspace):
     assert w107 == [("total_unit_assumed", "12.00")]
 
 
-def test_data_docs_are_built(loaded_sample: Workspace):
-    index = loaded_sample.settings.data_docs_dir / "index.html"
-    assert index.exists() and "silver_indicator_target" in index.read_text(encoding="utf-8")
+def _run_records(space: Workspace) -> list[dict]:
+    folder = space.settings.data_docs_dir / "runs"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+
+
+def test_data_docs_record_the_run_with_severity_and_readable_values(loaded_sample: Workspace):
+    (record,) = _run_records(loaded_sample)
+    assert record["files"] == [SAMPLE_NAME] and record["trigger"] == "jixiao run"
+    suites = {v["suite"]: v for v in record["validations"]}
+    assert set(suites) == {
+        "silver_project_budget",
+        "silver_indicator_target",
+        "warehouse_dim_indicator",
+        "warehouse_dim_project",
+        "warehouse_dim_unit",
+        "warehouse_dq_file",
+        "warehouse_dq_issue",
+        "warehouse_fact_indicator_target",
+    }
+    (pair,) = [
+        e for e in suites["silver_indicator_target"]["expectations"] if e["rule_id"] == "W102"
+    ]
+    assert pair["unexpected_count"] == 4 and pair["samples"] == [
+        "(100, 10)",
+        "(365, 665)",
+        "(95, 90)",
+    ]
+    assert docs.status(pair, "silver") == "warning"
+    page = (loaded_sample.settings.data_docs_dir / "runs").glob("*.html")
+    text = next(page).read_text(encoding="utf-8")
+    assert "⚠ warning" in text and "(100, 10)" in text and "100.010.0" not in text
+    assert "G202" in text and "W102" in text
+    index = (loaded_sample.settings.data_docs_dir / "index.html").read_text(encoding="utf-8")
+    assert "jixiao run" in index and SAMPLE_NAME in index
+    assert "<script" not in index and "https://" not in index and "http://" not in text
+
+
+def test_data_docs_keep_the_last_runs(tmp_path: Path):
+    site = tmp_path / "docs"
+    validation = {"suite": "s", "rows": 1, "judged_rows": 1, "expectations": []}
+    for n in range(docs.KEEP_RUNS + 2):
+        docs.record_run(site, docs.RunLabel(f"2026{n:04d}", "test"), "silver", [validation])
+    kept = sorted(p.stem for p in (site / "runs").glob("*.json"))
+    assert len(kept) == docs.KEEP_RUNS and kept[0] == "20260002"
+    assert len(list((site / "runs").glob("*.html"))) == docs.KEEP_RUNS
+
+
+@pytest.mark.skipif(chromium() is None, reason="no chromium: `make chromium` installs it")
+def test_data_docs_render_offline_in_headless_chromium(loaded_sample: Workspace):
+    site = loaded_sample.settings.data_docs_dir
+    index = rendered_dom((site / "index.html").as_uri())
+    assert index.count('class="validation"') == 1 and "silver_indicator_target" in index
+    (page,) = (site / "runs").glob("*.html")
+    run = rendered_dom(page.as_uri())
+    assert run.count('data-status="warning"') == 9 and run.count('class="expectations"') == 8
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -46,7 +47,9 @@ def _sql_rule(con: duckdb.DuckDBPyConnection, rule_id: str) -> pl.DataFrame:
     return con.sql(rule_sql(rule_id)).pl()
 
 
-def _gx_rules(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> pl.DataFrame:
+def _gx_rules(
+    con: duckdb.DuckDBPyConnection, rule_ids: list[str], records: list[dict[str, Any]]
+) -> pl.DataFrame:
     """Every warehouse suite of these rules validated once, over the dimensions and the rows of
     this load's versions. GX is imported only here, and only when something was loaded."""
     from expectations.validate import needed_columns, validate
@@ -63,8 +66,11 @@ def _gx_rules(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> pl.DataFra
         # cost more to hand over than the validation itself.
         wanted = ", ".join(f'"{c}"' for c in columns if c in needed_columns(suite))
         frame = con.sql(f"SELECT {wanted} FROM {table} WHERE {where}").pl()
+        result = validate(frame, suite)
+        if result.record:
+            records.append(result.record)
         parts.append(
-            validate(frame, suite).findings.select(
+            result.findings.select(
                 "rule_id",
                 pl.lit(table).alias("table"),
                 "column_name",
@@ -76,16 +82,24 @@ def _gx_rules(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> pl.DataFra
     return pl.concat(parts)
 
 
-def check_all(warehouse_file: Path, lake: Lake, versions: Sequence[str]) -> dict[str, pl.DataFrame]:
+def check_all(
+    warehouse_file: Path,
+    lake: Lake,
+    versions: Sequence[str],
+    records: list[dict[str, Any]] | None = None,
+) -> dict[str, pl.DataFrame]:
     """Every guard rule's offending rows (empty: it holds), on a read-only connection to
-    `warehouse_file`; nothing to validate when no version was loaded."""
+    `warehouse_file`; nothing to validate when no version was loaded. The GX suites' Data Docs
+    records are appended to `records`."""
     con = duckdb.connect(str(warehouse_file), read_only=True)
     try:
         _register_scope(con, lake, versions)
         by_engine = dict(GUARD_RULES.group_by("engine").agg("rule_id").iter_rows())
         found = {rule_id: _sql_rule(con, rule_id) for rule_id in by_engine.get("sql", [])}
         gx_rules = by_engine.get("gx", [])
-        validated = _gx_rules(con, gx_rules) if versions else None
+        validated = (
+            _gx_rules(con, gx_rules, [] if records is None else records) if versions else None
+        )
         for rule_id in gx_rules:
             found[rule_id] = (
                 validated.filter(pl.col("rule_id") == rule_id).drop("rule_id")

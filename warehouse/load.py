@@ -160,6 +160,17 @@ def build_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def is_current(lake: Lake, inventory: pl.DataFrame) -> bool:
+    """The published warehouse holds every version of the landing inventory and was built by
+    this schema and these rules: a load would change nothing."""
+    published = lake.warehouse
+    return (
+        published.exists()
+        and _built_with(published) == build_fingerprint()
+        and not _has_new_versions(published, inventory)
+    )
+
+
 def _built_with(warehouse_path: Path) -> str | None:
     con = connect(warehouse_path, read_only=True)
     try:

@@ -246,14 +246,30 @@ def index_page(reviews: pl.DataFrame, generated: str) -> str:
     return _page("绩效目标审核 / target review", body)
 
 
+def _latest_review(warehouse_path: Path) -> str:
+    reviewed = answer(warehouse_path, "SELECT max(reviewed_at) AS at FROM mart_target_review")
+    return str(reviewed["at"][0])
+
+
+def _stamp(folder: Path) -> dict:
+    path = folder / STAMP
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def is_current(warehouse_path: Path, folder: Path) -> bool:
+    """The pages show the warehouse's latest review."""
+    return (folder / "index.html").exists() and _stamp(folder).get("reviewed_at") == _latest_review(
+        warehouse_path
+    )
+
+
 def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
     """Write the pages for the published warehouse; nothing when the pages already show its
     latest review (the stamp names the review time they were drawn from)."""
     index = folder / "index.html"
     stamp_path = folder / STAMP
-    reviewed = answer(warehouse_path, "SELECT max(reviewed_at) AS at FROM mart_target_review")
-    latest = str(reviewed["at"][0])
-    stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
+    latest = _latest_review(warehouse_path)
+    stamp = _stamp(folder)
     if index.exists() and stamp.get("reviewed_at") == latest:
         return ReportOutcome(index, stamp.get("pages", 0), written=False)
     reviews = answer(
