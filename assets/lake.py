@@ -133,6 +133,16 @@ class Store:
             return []
         return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
+    def latest_versions(self, count: int = 1) -> list[str]:
+        """The versions written last (by their markers' times): what "the latest data" of the
+        layer means when a run added nothing."""
+        folder = self.root / MARKERS
+        if not folder.exists():
+            return []
+        markers = [p for p in folder.iterdir() if not p.name.startswith(".")]
+        markers.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        return [p.name for p in markers[:count]]
+
     def _marker(self, sha256: str) -> dict[str, Any]:
         return json.loads(self.marker_path(sha256).read_text(encoding="utf-8"))
 

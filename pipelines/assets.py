@@ -17,9 +17,23 @@ from assets.silver import store as silver
 from expectations.catalogue import rules
 from expectations.docs import RunLabel
 from pipelines import runner
-from pipelines.metadata import described_tables, live_findings, markdown_preview, table_schema
+from pipelines.metadata import (
+    described_tables,
+    live_findings,
+    live_issues,
+    markdown_preview,
+    table_schema,
+)
 from pipelines.resources import JixiaoPaths, RunLock
 from warehouse.summary import summary as warehouse_summary
+
+# Who answers for the data, and tags to filter the catalog by (layer:silver …).
+OWNERS = ["team:finance-data"]
+
+
+def tagged(layer: str) -> dict[str, str]:
+    return {"layer": layer, "domain": "budget-performance"}
+
 
 WAREHOUSE_TABLES = {
     "dim_year": "Budget years (维度: 年度)",
@@ -83,6 +97,8 @@ def _check_specs(asset_keys: set[str]) -> list[dg.AssetCheckSpec]:
 
 @dg.asset(
     group_name="landing",
+    owners=OWNERS,
+    tags=tagged("landing"),
     kinds={"polars", "parquet"},
     description="Inventory of the landing folder: every *.txt with its size, mtime and sha256.",
 )
@@ -110,6 +126,8 @@ LAYER_SPECS = [
         "bronze_tables",
         deps=[landing_files],
         group_name="bronze",
+        owners=OWNERS,
+        tags=tagged("bronze"),
         kinds={"polars", "parquet"},
         description="Parsed tables, indicator rows and parse findings, per batch of new files.",
     ),
@@ -118,6 +136,8 @@ LAYER_SPECS = [
             f"silver_{entity}",
             deps=["bronze_tables"],
             group_name="silver",
+            owners=OWNERS,
+            tags=tagged("silver"),
             kinds={"polars", "parquet"},
             description=description,
         )
@@ -157,18 +177,20 @@ def parse_and_normalize(
             "path": str(settings.lake.bronze.root),
         },
     )
-    frames = silver.read(settings.lake, [s.sha256 for _, s in built])
-    for entity, frame in (
-        ("project_budget", frames.project_budget),
-        ("indicator_target", frames.indicator_target),
-    ):
+    new = silver.read(settings.lake, [s.sha256 for _, s in built])
+    # The preview shows the latest data: this run's, or the last version written before it.
+    latest = new if built else silver.read(settings.lake, settings.lake.silver.latest_versions())
+    for entity in silver.ENTITIES:
+        frame = getattr(latest, entity)
         yield dg.MaterializeResult(
             asset_key=f"silver_{entity}",
             metadata={
                 "files_normalized": len(built),
-                "new_rows": frame.height,
+                "new_rows": getattr(new, entity).height,
                 "preview": markdown_preview(frame),
-                "dagster/column_schema": table_schema(frame.schema),
+                "dagster/column_schema": table_schema(
+                    frame.schema, silver.column_descriptions(entity)
+                ),
                 "path": str(settings.lake.silver.root / entity),
             },
         )
@@ -176,6 +198,8 @@ def parse_and_normalize(
 
 @dg.asset(
     group_name="quality",
+    owners=OWNERS,
+    tags=tagged("quality"),
     deps=["silver_project_budget", "silver_indicator_target"],
     kinds={"great_expectations", "parquet"},
     description=(
@@ -202,7 +226,10 @@ def dq_findings(
             "errors": findings.filter(pl.col("severity") == "error").height,
             "warnings": findings.filter(pl.col("severity") == "warning").height,
             "data_docs": dg.MetadataValue.path(str(settings.data_docs_dir / "index.html")),
-            "preview": markdown_preview(findings, rows=10),
+            # This run's findings, or (nothing new) the live ones of the published warehouse.
+            "preview": markdown_preview(
+                findings if findings.height else live_issues(settings.warehouse_path), rows=10
+            ),
         }
     )
 
@@ -210,7 +237,14 @@ def dq_findings(
 @dg.multi_asset(
     group_name="gold",
     specs=[
-        dg.AssetSpec(name, description=text, deps=[dq_findings], kinds={"duckdb"})
+        dg.AssetSpec(
+            name,
+            description=text,
+            deps=[dq_findings],
+            kinds={"duckdb"},
+            owners=OWNERS,
+            tags=tagged("gold"),
+        )
         for name, text in WAREHOUSE_TABLES.items()
     ],
     check_specs=_check_specs(set(WAREHOUSE_TABLES)),
@@ -297,6 +331,8 @@ def warehouse(
 
 @dg.asset(
     group_name="reports",
+    owners=OWNERS,
+    tags=tagged("reports"),
     deps=["mart_target_review", "v_review_findings"],
     kinds={"html"},
     description=(

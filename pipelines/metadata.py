@@ -23,9 +23,15 @@ def markdown_preview(
     return dg.MetadataValue.md("\n".join(lines))
 
 
-def table_schema(schema: pl.Schema | dict[str, pl.DataType]) -> dg.TableSchema:
+def table_schema(
+    schema: pl.Schema | dict[str, pl.DataType], descriptions: Mapping[str, str] | None = None
+) -> dg.TableSchema:
+    described = descriptions or {}
     return dg.TableSchema(
-        columns=[dg.TableColumn(name, str(dtype)) for name, dtype in dict(schema).items()]
+        columns=[
+            dg.TableColumn(name, str(dtype), description=described.get(name))
+            for name, dtype in dict(schema).items()
+        ]
     )
 
 
@@ -68,6 +74,20 @@ def live_findings(path: Path, rule_id: str, review: bool = False) -> pl.DataFram
             "SELECT source_file, source_line, project_code, column_name, value, "
             f"{found_at} AS detected_at FROM {table} WHERE rule_id = ? ORDER BY ALL",
             params=[rule_id],
+        ).pl()
+    finally:
+        con.close()
+
+
+def live_issues(path: Path, rows: int = 10) -> pl.DataFrame:
+    """The first published findings, by file and line (what a no-op run's preview shows)."""
+    if not path.exists():
+        return pl.DataFrame()
+    con = connect(path, read_only=True)
+    try:
+        return con.sql(
+            "SELECT rule_id, severity, source_file, source_line, project_code, value, message "
+            f"FROM dq_issue ORDER BY source_file, source_line, rule_id LIMIT {int(rows)}"
         ).pl()
     finally:
         con.close()

@@ -111,6 +111,22 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
         if m.asset_key.to_user_string() == "bronze_tables"
     ]
     assert bronze.metadata["tables"].value == 9 and bronze.metadata["indicator_rows"].value == 75
+    # Silver's columns are described (assets/silver/columns.csv); a run with nothing new still
+    # previews the latest silver rows and the live findings.
+    again = materialize(workspace)
+    nodes = {
+        m.asset_key.to_user_string(): m
+        for node in ("parse_and_normalize", "dq_findings")
+        for m in again.asset_materializations_for_node(node)
+    }
+    targets = nodes["silver_indicator_target"].metadata
+    assert targets["new_rows"].value == 0 and "level1_name" in targets["preview"].value
+    columns = {c.name: c.description for c in targets["dagster/column_schema"].schema.columns}
+    assert columns["level1_name"] == "Canonical level-1 name (产出指标 …) / 一级指标"
+    assert nodes["dq_findings"].metadata["findings"].value == 0
+    assert "W107" in nodes["dq_findings"].metadata["preview"].value
+    owners = defs.resolve_asset_graph().get(dg.AssetKey("silver_indicator_target")).owners
+    assert owners == ["team:finance-data"]
 
 
 def test_input_rule_checks_state_what_the_published_warehouse_holds(
@@ -246,3 +262,13 @@ def test_dagster_cli_validates_the_code_location(tmp_path: Path):
         "Validation successful for code location pipelines.definitions"
         in result.stderr + result.stdout
     )
+
+
+def test_every_silver_column_is_described_once():
+    from assets.silver import store as silver
+
+    for entity in silver.ENTITIES:
+        columns = getattr(silver.empty(), entity).columns
+        described = silver.column_descriptions(entity)
+        assert set(described) == set(columns), entity
+        assert all(" / " in text for text in described.values())  # English / 中文

@@ -15,6 +15,14 @@ from assets.lake import NO_YEAR, Lake
 from assets.silver.normalize import SilverFrames, normalize
 
 ENTITIES = ("project_budget", "indicator_target")
+COLUMNS_PATH = Path(__file__).with_name("columns.csv")
+
+
+def column_descriptions(entity: str) -> dict[str, str]:
+    """What each silver column holds (`columns.csv`, the one place it is written; the gold
+    tables' are their DDL comments)."""
+    described = pl.read_csv(COLUMNS_PATH, infer_schema=False)
+    return dict(described.filter(pl.col("entity") == entity).select("column", "description").rows())
 
 
 @dataclass(frozen=True)
