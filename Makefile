@@ -57,13 +57,10 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 		chromium fonts-noto-cjk >/dev/null )
 
-REPORT := data/reports/target_review
+# The README's pictures: the review report, the Data Docs and Dagster's UI, after a run.
 screenshots: install chromium
 	$(VENV)/bin/jixiao run
-	$(VENV)/bin/python -m tests.browser file://$(CURDIR)/$(REPORT)/117001_2024.html \
-		docs/images/target_review.png 1400 1700
-	$(VENV)/bin/python -m tests.browser file://$(CURDIR)/$(REPORT)/index.html \
-		docs/images/target_review_index.png 1400 700
+	$(VENV)/bin/python -m tests.browser readme data docs/images
 
 clean:
 	rm -rf data/lake data/warehouse.duckdb data/dagster data/gx_docs data/logs data/reports

@@ -30,6 +30,9 @@ run_retries:
   max_retries: 1
 telemetry:
   enabled: false
+# No "join the community" dialog in the UI (intranets, screenshots).
+nux:
+  enabled: false
 # The pipeline's own warnings (a landing file skipped, say) appear in the run's logs.
 python_logs:
   managed_python_loggers:

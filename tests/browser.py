@@ -3,10 +3,15 @@ screenshots the README shows, of pages served from files or from a local Dagster
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # The flags a closed network needs: no background fetches, no sync, no first-run page.
@@ -27,7 +32,7 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def screenshot(url: str, png: Path, width: int = 1400, height: int = 1600) -> Path:
+def screenshot(url: str, png: Path, width: int = 1600, height: int = 1000) -> Path:
     """A PNG of the page at `url`, as a person with a window of that size sees it."""
     browser = chromium()
     if browser is None:
@@ -66,8 +71,60 @@ def rendered_dom(url: str) -> str:
     return done.stdout.decode("utf-8")
 
 
+@contextmanager
+def dagster_ui(home: Path, port: int = 3333) -> Iterator[str]:
+    """Dagster's webserver on loopback over jixiao's instance, for as long as the block runs."""
+    command = [
+        str(Path(sys.executable).with_name("dagster-webserver")),
+        *("-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)),
+    ]
+    environment = {**os.environ, "DAGSTER_HOME": str(home)}
+    server = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/server_info", timeout=2):
+                    break
+            except OSError:
+                time.sleep(1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def readme_pictures(data_dir: Path, images: Path) -> list[Path]:
+    """The README's screenshots, from the data folder of a `make run`: the review report and
+    its index, the Data Docs index, and in Dagster's UI the lineage and the review's checks."""
+    report = data_dir / "reports" / "target_review"
+    taken = [
+        screenshot(
+            (report / "117001_2024.html").as_uri(), images / "target_review.png", 1400, 1700
+        ),
+        screenshot((report / "index.html").as_uri(), images / "target_review_index.png", 1400, 700),
+        screenshot(
+            (data_dir / "gx_docs" / "index.html").as_uri(), images / "data_docs.png", 1400, 500
+        ),
+    ]
+    with dagster_ui(data_dir / "dagster") as ui:
+        lineage = f"{ui}/assets/target_review_report?view=lineage&lineageScope=upstream"
+        taken += [
+            screenshot(lineage, images / "dagster_lineage.png", 1800, 1000),
+            screenshot(f"{ui}/assets/mart_target_review?view=checks", images / "dagster_check.png"),
+        ]
+    return taken
+
+
 def main(argv: list[str]) -> int:
-    """`python -m tests.browser URL PNG [WIDTH HEIGHT]`."""
+    """`python -m tests.browser readme DATA_DIR IMAGES` (the README's pictures), or
+    `python -m tests.browser URL PNG [WIDTH HEIGHT]` (one page)."""
+    if argv[0] == "readme":
+        for path in readme_pictures(Path(argv[1]).resolve(), Path(argv[2]).resolve()):
+            print(path)
+        return 0
     url, png, *size = argv
     dimensions = [int(v) for v in size] or [1400, 1600]
     print(screenshot(url, Path(png), *dimensions))
