@@ -273,3 +273,27 @@ def test_the_report_renders_in_headless_chromium(loaded_sample: Workspace, tmp_p
     page = loaded_sample.settings.review_report_dir / page_name("117001", 2024)
     png = screenshot(page.as_uri(), tmp_path / "report.png", 1200, 900)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
+
+
+def test_the_report_redraws_only_the_pages_whose_review_changed(
+    workspace: Workspace, sample_text: str
+):
+    workspace.deliver(SAMPLE_NAME, sample_text.encode())
+    workspace.run()
+    folder = workspace.settings.review_report_dir
+    first = folder / page_name("117001", 2024)
+    drawn = first.stat().st_mtime_ns
+    other_unit = (
+        "\n".join(sample_text.split("\n")[2:19])
+        .replace("117001-拉萨市民族事务委员会本级", "118001-拉萨市文化局本级")
+        .replace("54010024T000001414726", "54010024T000009999999")
+    )
+    workspace.deliver("other_unit.txt", other_unit.encode())
+    workspace.run()
+    assert (folder / page_name("118001", 2024)).exists()
+    assert first.stat().st_mtime_ns == drawn  # its projects were not reviewed again
+    units = _parse(folder / "index.html", "units").rows
+    assert [(u["data-unit-code"], u["data-projects"]) for u in units] == [
+        ("117001", "9"),
+        ("118001", "1"),
+    ]

@@ -107,8 +107,11 @@ def _page(title: str, body: str) -> str:
     )
 
 
+PAGE_UNSAFE = r"[^0-9A-Za-z_-]"
+
+
 def page_name(unit_code: str, year: int) -> str:
-    return f"{re.sub(r'[^0-9A-Za-z_-]', '_', unit_code)}_{year}.html"
+    return f"{re.sub(PAGE_UNSAFE, '_', unit_code)}_{year}.html"
 
 
 def unit_year_page(reviews: pl.DataFrame, findings: pl.DataFrame, generated: str) -> str:
@@ -196,18 +199,24 @@ points per finding, capped per rule (<code>dq_rule</code>); A ≥ 90, B ≥ 75, 
     return _page(title, body)
 
 
-def index_page(reviews: pl.DataFrame, generated: str) -> str:
-    units = (
-        reviews.group_by("unit_code", "unit_name", "year")
-        .agg(
-            pl.len().alias("projects"),
-            pl.col("total_yuan").sum(),
-            pl.col("score").mean().alias("mean_score"),
-            pl.col("findings").sum(),
-            (pl.col("grade") == "D").sum().alias("grade_d"),
-        )
-        .sort("year", "unit_code", descending=[True, False])
-    )
+# One row per unit-year: what the index shows, and what tells a page that must be redrawn.
+UNIT_YEARS_SQL = """
+SELECT
+    u.unit_code, u.unit_name, m.year,
+    count(*) AS projects,
+    sum(m.total_yuan) AS total_yuan,
+    avg(m.score) AS mean_score,
+    sum(m.findings) AS findings,
+    count(*) FILTER (WHERE m.grade = 'D') AS grade_d,
+    CAST(max(m.reviewed_at) AS VARCHAR) AS reviewed_at
+FROM mart_target_review AS m
+JOIN dim_unit AS u USING (unit_key)
+GROUP BY ALL
+ORDER BY m.year DESC, u.unit_code
+"""
+
+
+def index_page(units: pl.DataFrame, generated: str) -> str:
     chart = bar_chart(
         "平均分 / mean score per unit-year",
         [
@@ -234,7 +243,7 @@ def index_page(reviews: pl.DataFrame, generated: str) -> str:
     body = f"""
 <h1>绩效目标审核 / target review</h1>
 <p class="sub">generated {generated} from the published warehouse · {units.height} unit-years,
-{reviews.height} project-years</p>
+{int(units["projects"].sum() or 0)} project-years</p>
 <div class="chart">{chart}</div>
 <h2>单位 / units</h2>
 <table id="units"><thead><tr><th>单位 unit</th><th>编码 code</th><th>年度 year</th>
@@ -247,8 +256,10 @@ def index_page(reviews: pl.DataFrame, generated: str) -> str:
 
 
 def _latest_review(warehouse_path: Path) -> str:
-    reviewed = answer(warehouse_path, "SELECT max(reviewed_at) AS at FROM mart_target_review")
-    return str(reviewed["at"][0])
+    reviewed = answer(
+        warehouse_path, "SELECT CAST(max(reviewed_at) AS VARCHAR) AS at FROM mart_target_review"
+    )
+    return reviewed["at"][0] or ""
 
 
 def _stamp(folder: Path) -> dict:
@@ -264,35 +275,51 @@ def is_current(warehouse_path: Path, folder: Path) -> bool:
 
 
 def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
-    """Write the pages for the published warehouse; nothing when the pages already show its
-    latest review (the stamp names the review time they were drawn from)."""
+    """Draw the pages the published warehouse's review changed: a unit-year whose projects were
+    reviewed after the pages were last drawn, or whose number of projects changed, and the
+    index; nothing when the pages already show the latest review (the stamp says which)."""
     index = folder / "index.html"
-    stamp_path = folder / STAMP
     latest = _latest_review(warehouse_path)
     stamp = _stamp(folder)
     if index.exists() and stamp.get("reviewed_at") == latest:
-        return ReportOutcome(index, stamp.get("pages", 0), written=False)
-    reviews = answer(
-        warehouse_path,
-        "SELECT v.*, m.total_yuan FROM v_target_review AS v "
-        "JOIN mart_target_review AS m USING (year, project_code)",
+        return ReportOutcome(index, len(stamp.get("pages", {})), written=False)
+    units = answer(warehouse_path, UNIT_YEARS_SQL).with_columns(
+        pl.format(
+            "{}_{}.html", pl.col("unit_code").str.replace_all(PAGE_UNSAFE, "_"), pl.col("year")
+        ).alias("page")
     )
-    findings = answer(warehouse_path, "SELECT * FROM v_review_findings")
+    drawn: dict[str, int] = stamp.get("pages", {})
+    on_disk = [path.name for path in folder.glob("*.html")]
+    stale = units.filter(
+        (pl.col("reviewed_at") > (stamp.get("reviewed_at") or ""))
+        | (pl.col("projects") != pl.col("page").replace_strict(drawn, default=-1))
+        | ~pl.col("page").is_in(on_disk)
+    )
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     folder.mkdir(parents=True, exist_ok=True)
-    keep = {index.name, STAMP}
-    findings_by_page = findings.partition_by("unit_code", "year", as_dict=True)
-    for (unit_code, year), projects in reviews.partition_by(
-        "unit_code", "year", as_dict=True
-    ).items():
-        name = page_name(str(unit_code), int(year))
-        keep.add(name)
-        flagged = findings_by_page.get((unit_code, year), findings.clear())
-        write_text_atomic(folder / name, unit_year_page(projects, flagged, generated))
-    for stale in folder.glob("*.html"):
-        if stale.name not in keep:
-            stale.unlink()
-    write_text_atomic(index, index_page(reviews, generated))
-    pages = len(keep) - 2
-    write_text_atomic(stamp_path, json.dumps({"reviewed_at": latest, "pages": pages}))
-    return ReportOutcome(index, pages, written=True)
+    if stale.height:
+        chosen = ", ".join(
+            f"('{code.replace(chr(39), chr(39) * 2)}', {year})"
+            for code, year in stale.select("unit_code", "year").iter_rows()
+        )
+        where = f"WHERE (unit_code, year) IN ({chosen})"
+        reviews = answer(
+            warehouse_path,
+            "SELECT v.*, m.total_yuan FROM v_target_review AS v "
+            f"JOIN mart_target_review AS m USING (year, project_code) {where}",
+        )
+        findings = answer(warehouse_path, f"SELECT * FROM v_review_findings {where}")
+        findings_by_page = findings.partition_by("unit_code", "year", as_dict=True)
+        for (unit_code, year), projects in reviews.partition_by(
+            "unit_code", "year", as_dict=True
+        ).items():
+            flagged = findings_by_page.get((unit_code, year), findings.clear())
+            page = folder / page_name(str(unit_code), int(year))
+            write_text_atomic(page, unit_year_page(projects, flagged, generated))
+    pages = dict(units.select("page", "projects").iter_rows())
+    for gone in folder.glob("*.html"):
+        if gone.name != index.name and gone.name not in pages:
+            gone.unlink()
+    write_text_atomic(index, index_page(units, generated))
+    write_text_atomic(folder / STAMP, json.dumps({"reviewed_at": latest, "pages": pages}))
+    return ReportOutcome(index, len(pages), written=True)

@@ -24,7 +24,7 @@ WORD_LISTS = {
     "review_counting_unit": "counting_units.csv",
     "review_duration_limit": "duration_limits.csv",
 }
-# What the annual goal states, as the review reads it (the match rules are in scope.sql):
+# What the annual goal states, as the review reads it (the match rules are in goals.sql):
 # an amount is a money word within eight characters before a number in 元 or 万元; a count is a
 # number with a counting unit and the words just before it (twelve characters at most, no
 # digits or punctuation).
