@@ -66,9 +66,14 @@ def _grade(grade: str) -> str:
     return f'<span class="grade" style="background:{GRADE_COLOURS[grade]}">{grade}</span>'
 
 
-def bar_chart(title: str, rows: list[tuple[str, float, str, str]], unit: str) -> str:
-    """A horizontal bar chart as inline SVG: (label, value, colour, shown value) per bar."""
+Bar = tuple[str, float, str, str]
+
+
+def bar_chart(title: str, rows: list[Bar], unit: str, total: int | None = None) -> str:
+    """A horizontal bar chart as inline SVG: (label, value, colour, shown value) per bar; the
+    first CHART_BARS of `total` bars drawn."""
     shown = rows[:CHART_BARS]
+    total = len(rows) if total is None else total
     label_width, bar_width, row_height = 230, 300, 20
     height = 30 + row_height * len(shown) + 10
     top = max((value for _, value, _, _ in shown), default=0) or 1
@@ -89,10 +94,10 @@ def bar_chart(title: str, rows: list[tuple[str, float, str, str]], unit: str) ->
             f'<text x="{label_width + width + 4:.1f}" y="{y + 14}" font-size="12">'
             f"{html.escape(text)}</text>",
         ]
-    if len(rows) > len(shown):
+    if total > len(shown):
         parts.append(
             f'<text x="4" y="{height - 2}" font-size="11" fill="#757575">'
-            f"{len(shown)} of {len(rows)} shown ({unit})</text>"
+            f"{len(shown)} of {total} shown ({unit})</text>"
         )
     parts.append("</svg>")
     return "\n".join(parts)
@@ -114,73 +119,139 @@ def page_name(unit_code: str, year: int) -> str:
     return f"{re.sub(PAGE_UNSAFE, '_', unit_code)}_{year}.html"
 
 
-def unit_year_page(reviews: pl.DataFrame, findings: pl.DataFrame, generated: str) -> str:
+def escaped(column: str) -> pl.Expr:
+    """A column as HTML text, for every row at once."""
+    return (
+        pl.col(column)
+        .cast(pl.String)
+        .fill_null("")
+        .str.replace_many(["&", "<", ">", '"', "'"], ["&amp;", "&lt;", "&gt;", "&quot;", "&#x27;"])
+    )
+
+
+def wan_text(column: str) -> pl.Expr:
+    """A 万元 column (DECIMAL(18,4)) as text: two decimals, four where the yuan need them."""
+    return pl.col(column).cast(pl.String).str.replace(r"(\.\d\d\d*?)0+$", "${1}").fill_null("—")
+
+
+PROJECT_ROW = (
+    '<tr data-project-code="{}" data-score="{}" data-total-wan-yuan="{}" data-findings="{}">'
+    '<td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td>'
+    '<td><span class="grade" style="background:{}">{}</span></td><td class="num">{}</td>'
+    '<td class="rule">{}</td></tr>'
+)
+FINDING_ROW = (
+    '<tr data-rule="{}" data-line="{}"><td class="rule" title="{}">{}</td><td>{}</td>'
+    '<td class="where">{}:{}</td><td class="evidence">{}</td><td>{}</td></tr>'
+)
+
+
+def project_rows(reviews: pl.DataFrame) -> pl.DataFrame:
+    """Per page, its projects' table rows, lowest score first."""
+    row = pl.format(
+        PROJECT_ROW,
+        escaped("project_code"),
+        "score",
+        wan_text("total_wan_yuan"),
+        "findings",
+        escaped("project_code"),
+        escaped("project_name"),
+        wan_text("total_wan_yuan"),
+        "score",
+        pl.col("grade").replace_strict(GRADE_COLOURS),
+        "grade",
+        "findings",
+        escaped("flagged_rules"),
+    )
+    return (
+        reviews.sort("page", "score", "project_code")
+        .group_by("page", maintain_order=True)
+        .agg(row.str.join("\n").alias("project_rows"))
+    )
+
+
+def finding_rows(findings: pl.DataFrame) -> pl.DataFrame:
+    """Per page, its flagged items' table rows, by project and line."""
+    row = pl.format(
+        FINDING_ROW,
+        escaped("rule_id"),
+        "source_line",
+        escaped("rule_title"),
+        escaped("rule_id"),
+        escaped("project_name"),
+        escaped("source_file"),
+        "source_line",
+        pl.coalesce(escaped("evidence").replace("", None), escaped("value")),
+        escaped("message"),
+    )
+    return (
+        findings.sort("page", "project_code", "source_line", "rule_id")
+        .group_by("page", maintain_order=True)
+        .agg(row.str.join("\n").alias("finding_rows"), pl.len().alias("flagged"))
+    )
+
+
+Charts = tuple[list[Bar], list[Bar], int]
+
+
+def chart_bars(reviews: pl.DataFrame) -> dict[str, Charts]:
+    """Per page, the bars of its two charts (the largest budgets, the lowest scores)."""
+    budget = (
+        reviews.sort("total_wan_yuan", descending=True, nulls_last=True)
+        .group_by("page", maintain_order=True)
+        .agg(pl.col("project_name", "total_wan_yuan").head(CHART_BARS), pl.len().alias("n"))
+    )
+    scores = (
+        reviews.sort("score", "project_code")
+        .group_by("page", maintain_order=True)
+        .agg(pl.col("project_name", "score", "grade").head(CHART_BARS), pl.len().alias("n"))
+    )
+    largest = {
+        page: [
+            (name, float(a or 0), "#1976d2", wan(a * 10_000 if a is not None else None))
+            for name, a in zip(names, amounts, strict=True)
+        ]
+        for page, names, amounts, _ in budget.iter_rows()
+    }
+    return {
+        page: (
+            largest[page],
+            [
+                (name, float(p), GRADE_COLOURS[g], f"{p} {g}")
+                for name, p, g in zip(names, points, grades, strict=True)
+            ],
+            n,
+        )
+        for page, names, points, grades, n in scores.iter_rows()
+    }
+
+
+def unit_year_page(
+    unit: dict, projects: str, findings: str, flagged: int, charts: Charts, generated: str
+) -> str:
     """One unit's projects in one year: cards, two charts, the scores and the flagged items."""
-    first = reviews.row(0, named=True)
-    title = f"{first['unit_name']} · {first['year']} 绩效目标审核 / target review"
-    total = sum((r or Decimal(0) for r in reviews["total_yuan"]), Decimal(0))
-    grades = reviews["grade"].value_counts().sort("grade")
-    by_budget = reviews.sort("total_yuan", descending=True, nulls_last=True)
-    budget_chart = bar_chart(
-        "预算 / budget per project (万元)",
-        [
-            (
-                r["project_name"],
-                float(r["total_yuan"] or 0) / 10_000,
-                "#1976d2",
-                wan(r["total_yuan"]),
-            )
-            for r in by_budget.iter_rows(named=True)
-        ],
-        "largest budgets",
-    )
-    by_score = reviews.sort("score", "project_code")
-    score_chart = bar_chart(
-        "得分 / score per project",
-        [
-            (
-                r["project_name"],
-                float(r["score"]),
-                GRADE_COLOURS[r["grade"]],
-                f"{r['score']} {r['grade']}",
-            )
-            for r in by_score.iter_rows(named=True)
-        ],
-        "lowest scores",
-    )
-    project_rows = "\n".join(
-        f'<tr data-project-code="{html.escape(r["project_code"])}" data-score="{r["score"]}" '
-        f'data-total-wan-yuan="{wan(r["total_yuan"]).replace(",", "")}" '
-        f'data-findings="{r["findings"]}">'
-        f"<td>{html.escape(r['project_code'])}</td><td>{html.escape(r['project_name'])}</td>"
-        f'<td class="num">{wan(r["total_yuan"])}</td><td class="num">{r["score"]}</td>'
-        f'<td>{_grade(r["grade"])}</td><td class="num">{r["findings"]}</td>'
-        f'<td class="rule">{html.escape(r["flagged_rules"] or "")}</td></tr>'
-        for r in by_score.iter_rows(named=True)
-    )
-    finding_rows = "\n".join(
-        f'<tr data-rule="{html.escape(f["rule_id"])}" data-line="{f["source_line"]}">'
-        f'<td class="rule" title="{html.escape(f["rule_title"])}">{html.escape(f["rule_id"])}</td>'
-        f"<td>{html.escape(f['project_name'])}</td>"
-        f'<td class="where">{html.escape(f["source_file"] or "")}:{f["source_line"]}</td>'
-        f'<td class="evidence">{html.escape(f["evidence"] or f["value"] or "")}</td>'
-        f"<td>{html.escape(f['message'] or '')}</td></tr>"
-        for f in findings.sort("project_code", "source_line", "rule_id").iter_rows(named=True)
-    )
+    title = f"{unit['unit_name']} · {unit['year']} 绩效目标审核 / target review"
+    largest, lowest, count = charts
+    budget_chart = bar_chart("预算 / budget per project (万元)", largest, "largest budgets", count)
+    score_chart = bar_chart("得分 / score per project", lowest, "lowest scores", count)
     cards = "".join(
         f'<div class="card">{label}<b>{value}</b></div>'
         for label, value in (
-            ("项目 / projects", reviews.height),
-            ("预算 / budget (万元)", wan(total)),
-            ("平均分 / mean score", f"{reviews['score'].mean():.1f}"),
-            ("审核发现 / findings", int(reviews["findings"].sum())),
-            *((f"等级 {g} / grade {g}", n) for g, n in grades.iter_rows()),
+            ("项目 / projects", unit["projects"]),
+            ("预算 / budget (万元)", wan(unit["total_yuan"])),
+            ("平均分 / mean score", f"{unit['mean_score']:.1f}"),
+            ("审核发现 / findings", unit["findings"]),
+            *(
+                (f"等级 {g} / grade {g}", unit[f"grade_{g.lower()}"])
+                for g in GRADE_COLOURS
+                if unit[f"grade_{g.lower()}"]
+            ),
         )
     )
     body = f"""
 <p class="sub"><a href="index.html">← 全部单位 / all units</a> · generated {generated}</p>
 <h1>{html.escape(title)}</h1>
-<p class="sub">单位编码 {html.escape(first["unit_code"])} · scores are 100 minus each rule's
+<p class="sub">单位编码 {html.escape(unit["unit_code"])} · scores are 100 minus each rule's
 points per finding, capped per rule (<code>dq_rule</code>); A ≥ 90, B ≥ 75, C ≥ 60.</p>
 <div class="cards">{cards}</div>
 <div class="charts"><div class="chart">{budget_chart}</div><div class="chart">{score_chart}</div></div>
@@ -188,12 +259,12 @@ points per finding, capped per rule (<code>dq_rule</code>); A ≥ 90, B ≥ 75, 
 <table id="projects"><thead><tr><th>项目编码 code</th><th>项目名称 project</th>
 <th>预算（万元）</th><th>得分 score</th><th>等级 grade</th><th>发现 findings</th>
 <th>规则 rules</th></tr></thead><tbody>
-{project_rows}
+{projects}
 </tbody></table>
-<h2>审核发现 / flagged items ({findings.height})</h2>
+<h2>审核发现 / flagged items ({flagged})</h2>
 <table id="findings"><thead><tr><th>规则 rule</th><th>项目 project</th><th>文件:行 file:line</th>
 <th>触发文本 text</th><th>说明 message</th></tr></thead><tbody>
-{finding_rows}
+{findings}
 </tbody></table>
 """
     return _page(title, body)
@@ -207,6 +278,9 @@ SELECT
     sum(m.total_yuan) AS total_yuan,
     avg(m.score) AS mean_score,
     sum(m.findings) AS findings,
+    count(*) FILTER (WHERE m.grade = 'A') AS grade_a,
+    count(*) FILTER (WHERE m.grade = 'B') AS grade_b,
+    count(*) FILTER (WHERE m.grade = 'C') AS grade_c,
     count(*) FILTER (WHERE m.grade = 'D') AS grade_d,
     CAST(max(m.reviewed_at) AS VARCHAR) AS reviewed_at
 FROM mart_target_review AS m
@@ -302,20 +376,32 @@ def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
             f"('{code.replace(chr(39), chr(39) * 2)}', {year})"
             for code, year in stale.select("unit_code", "year").iter_rows()
         )
-        where = f"WHERE (unit_code, year) IN ({chosen})"
-        reviews = answer(
-            warehouse_path,
-            "SELECT v.*, m.total_yuan FROM v_target_review AS v "
-            f"JOIN mart_target_review AS m USING (year, project_code) {where}",
+        where = "" if stale.height == units.height else f"WHERE (unit_code, year) IN ({chosen})"
+        page = pl.format(
+            "{}_{}.html", pl.col("unit_code").str.replace_all(PAGE_UNSAFE, "_"), pl.col("year")
+        ).alias("page")
+        reviews = answer(warehouse_path, f"SELECT * FROM v_target_review {where}").with_columns(
+            page
         )
-        findings = answer(warehouse_path, f"SELECT * FROM v_review_findings {where}")
-        findings_by_page = findings.partition_by("unit_code", "year", as_dict=True)
-        for (unit_code, year), projects in reviews.partition_by(
-            "unit_code", "year", as_dict=True
-        ).items():
-            flagged = findings_by_page.get((unit_code, year), findings.clear())
-            page = folder / page_name(str(unit_code), int(year))
-            write_text_atomic(page, unit_year_page(projects, flagged, generated))
+        findings = answer(warehouse_path, f"SELECT * FROM v_review_findings {where}").with_columns(
+            page
+        )
+        parts = (
+            stale.join(project_rows(reviews), on="page", how="left")
+            .join(finding_rows(findings), on="page", how="left")
+            .with_columns(pl.col("finding_rows").fill_null(""), pl.col("flagged").fill_null(0))
+        )
+        bars = chart_bars(reviews)
+        for unit in parts.iter_rows(named=True):
+            text = unit_year_page(
+                unit,
+                unit["project_rows"] or "",
+                unit["finding_rows"],
+                unit["flagged"],
+                bars.get(unit["page"], ([], [], 0)),
+                generated,
+            )
+            write_text_atomic(folder / unit["page"], text)
     pages = dict(units.select("page", "projects").iter_rows())
     for gone in folder.glob("*.html"):
         if gone.name != index.name and gone.name not in pages:
