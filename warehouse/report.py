@@ -146,49 +146,37 @@ FINDING_ROW = (
 )
 
 
+def rows_per_page(frame: pl.DataFrame, order: list[str], row: pl.Expr, name: str) -> pl.DataFrame:
+    """Per page, the table rows `row` renders for its part of `frame`, in `order`."""
+    return (
+        frame.sort("page", *order)
+        .group_by("page", maintain_order=True)
+        .agg(row.str.join("\n").alias(name), pl.len().alias(f"{name}_count"))
+    )
+
+
 def project_rows(reviews: pl.DataFrame) -> pl.DataFrame:
     """Per page, its projects' table rows, lowest score first."""
+    code, total = escaped("project_code"), wan_text("total_wan_yuan")
     row = pl.format(
         PROJECT_ROW,
-        escaped("project_code"),
-        "score",
-        wan_text("total_wan_yuan"),
-        "findings",
-        escaped("project_code"),
-        escaped("project_name"),
-        wan_text("total_wan_yuan"),
-        "score",
-        pl.col("grade").replace_strict(GRADE_COLOURS),
-        "grade",
-        "findings",
+        *(code, "score", total, "findings", code, escaped("project_name"), total, "score"),
+        *(pl.col("grade").replace_strict(GRADE_COLOURS), "grade", "findings"),
         escaped("flagged_rules"),
     )
-    return (
-        reviews.sort("page", "score", "project_code")
-        .group_by("page", maintain_order=True)
-        .agg(row.str.join("\n").alias("project_rows"))
-    )
+    return rows_per_page(reviews, ["score", "project_code"], row, "project_rows")
 
 
 def finding_rows(findings: pl.DataFrame) -> pl.DataFrame:
     """Per page, its flagged items' table rows, by project and line."""
+    rule, line = escaped("rule_id"), pl.col("source_line")
+    text = pl.coalesce(escaped("evidence").replace("", None), escaped("value"))
     row = pl.format(
         FINDING_ROW,
-        escaped("rule_id"),
-        "source_line",
-        escaped("rule_title"),
-        escaped("rule_id"),
-        escaped("project_name"),
-        escaped("source_file"),
-        "source_line",
-        pl.coalesce(escaped("evidence").replace("", None), escaped("value")),
-        escaped("message"),
+        *(rule, line, escaped("rule_title"), rule, escaped("project_name")),
+        *(escaped("source_file"), line, text, escaped("message")),
     )
-    return (
-        findings.sort("page", "project_code", "source_line", "rule_id")
-        .group_by("page", maintain_order=True)
-        .agg(row.str.join("\n").alias("finding_rows"), pl.len().alias("flagged"))
-    )
+    return rows_per_page(findings, ["project_code", "source_line", "rule_id"], row, "finding_rows")
 
 
 Charts = tuple[list[Bar], list[Bar], int]
@@ -389,7 +377,9 @@ def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
         parts = (
             stale.join(project_rows(reviews), on="page", how="left")
             .join(finding_rows(findings), on="page", how="left")
-            .with_columns(pl.col("finding_rows").fill_null(""), pl.col("flagged").fill_null(0))
+            .with_columns(
+                pl.col("finding_rows").fill_null(""), pl.col("finding_rows_count").fill_null(0)
+            )
         )
         bars = chart_bars(reviews)
         for unit in parts.iter_rows(named=True):
@@ -397,7 +387,7 @@ def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
                 unit,
                 unit["project_rows"] or "",
                 unit["finding_rows"],
-                unit["flagged"],
+                unit["finding_rows_count"],
                 bars.get(unit["page"], ([], [], 0)),
                 generated,
             )
