@@ -18,6 +18,7 @@ from expectations.catalogue import rules
 from expectations.docs import RunLabel
 from pipelines import runner
 from pipelines.metadata import (
+    LiveFindings,
     described_tables,
     live_findings,
     live_issues,
@@ -71,10 +72,6 @@ def run_label(context: dg.AssetExecutionContext) -> RunLabel:
     return RunLabel(
         f"{created:%Y%m%dT%H%M%S}-{context.run.run_id[:8]}", f"{trigger} {context.run.run_id[:8]}"
     )
-
-
-# The asset whose checks are the target review's rules (their findings are in review_finding).
-REVIEWED = {"mart_target_review"}
 
 
 def _check_specs(asset_keys: set[str]) -> list[dg.AssetCheckSpec]:
@@ -291,28 +288,22 @@ def warehouse(
         "warnings": overview.get("warnings", 0),
         "warehouse": dg.MetadataValue.path(str(settings.warehouse_path)),
     }
+    live = live_findings(settings.warehouse_path, staged.ingested_at if staged.changed else None)
     for spec in _check_specs(set(WAREHOUSE_TABLES)):
         if spec.blocking:
             continue
-        # An input rule: what is true of the published data, not of this run alone, so the
-        # check stays WARN while a finding is live and turns green when the data changes.
-        live = live_findings(
-            settings.warehouse_path, spec.name, review=spec.asset_key.path[-1] in REVIEWED
-        )
-        new = (
-            live.filter(pl.col("detected_at") == staged.ingested_at)
-            if staged.changed
-            else live.clear()
-        )
+        # An input or review rule: what is true of the published data, not of this run alone,
+        # so the check stays WARN while a finding is live and turns green when the data changes.
+        held = live.get(spec.name, LiveFindings(0, 0, pl.DataFrame()))
         yield dg.AssetCheckResult(
             check_name=spec.name,
             asset_key=spec.asset_key,
-            passed=live.height == 0,
+            passed=held.live == 0,
             severity=dg.AssetCheckSeverity.WARN,
             metadata={
-                "live_findings": live.height,
-                "new_this_run": new.height,
-                "sample": markdown_preview(live.drop("detected_at"), rows=5),
+                "live_findings": held.live,
+                "new_this_run": held.new,
+                "sample": markdown_preview(held.sample, rows=5),
             },
         )
     for name, (rows, head, schema) in described_tables(

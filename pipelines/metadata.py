@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -62,19 +64,44 @@ def described_tables(
         con.close()
 
 
-def live_findings(path: Path, rule_id: str, review: bool = False) -> pl.DataFrame:
-    """The published findings of one rule (an id from the registry), with file and line: a
-    quality rule's in `dq_issue`, a review rule's in `review_finding`."""
+@dataclass(frozen=True)
+class LiveFindings:
+    """What the published warehouse holds of one rule: its findings now, how many this run
+    added, and the first few by file and line."""
+
+    live: int
+    new: int
+    sample: pl.DataFrame
+
+
+# A quality rule's findings are in dq_issue, a review rule's in review_finding.
+FINDING_TABLES = {"dq_issue": "detected_at", "review_finding": "reviewed_at"}
+SAMPLE_COLUMNS = "source_file, source_line, project_code, column_name, value"
+
+
+def live_findings(path: Path, added_at: datetime | None, rows: int = 5) -> dict[str, LiveFindings]:
+    """Every rule's live findings in the published warehouse, counted in one pass per table
+    (a rule may have hundreds of thousands; only `rows` of each are read)."""
     if not path.exists():
-        return pl.DataFrame()
-    table, found_at = ("review_finding", "reviewed_at") if review else ("dq_issue", "detected_at")
+        return {}
     con = connect(path, read_only=True)
     try:
-        return con.sql(
-            "SELECT source_file, source_line, project_code, column_name, value, "
-            f"{found_at} AS detected_at FROM {table} WHERE rule_id = ? ORDER BY ALL",
-            params=[rule_id],
-        ).pl()
+        found: dict[str, LiveFindings] = {}
+        for table, found_at in FINDING_TABLES.items():
+            counts = con.execute(
+                f"SELECT rule_id, count(*), count(*) FILTER (WHERE {found_at} = ?) "
+                f"FROM {table} GROUP BY rule_id",
+                [added_at],
+            ).fetchall()
+            samples = con.sql(
+                f"SELECT rule_id, {SAMPLE_COLUMNS} FROM {table} "
+                f"QUALIFY row_number() OVER (PARTITION BY rule_id ORDER BY {SAMPLE_COLUMNS}) "
+                f"<= {int(rows)} ORDER BY rule_id, {SAMPLE_COLUMNS}"
+            ).pl()
+            by_rule = samples.partition_by("rule_id", as_dict=True, include_key=False)
+            for rule_id, live, new in counts:
+                found[rule_id] = LiveFindings(live, new, by_rule[(rule_id,)])
+        return found
     finally:
         con.close()
 
