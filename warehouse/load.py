@@ -56,12 +56,18 @@ class StagedLoad:
     review_seconds: float = 0.0
 
 
+# The loader's DuckDB memory: beyond it DuckDB spills to the data folder. Measured on the
+# 100k-table corpus, 768 MB keeps the whole run's peak near 1.3 GB (4 GB: 1.5 GB) at the same
+# speed (staging 9.2 s against 9.0 s); 512 MB costs 20 % more time.
+DUCKDB_MEMORY = "768MB"
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection with explicit limits: the nightly run shares a small machine."""
     config = {"threads": os.environ.get("JIXIAO_DUCKDB_THREADS", "2")}
     if not read_only:
         config |= {
-            "memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", "4GB"),
+            "memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", DUCKDB_MEMORY),
             "temp_directory": str(path.parent / ".duckdb_tmp"),
         }
     return duckdb.connect(str(path), read_only=read_only, config=config)
