@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from assets.lake import write_text_atomic
-from warehouse.query import answer
+from warehouse.query import SURPLUS_ZEROS, answer
 
 # The most bars a chart draws; the table below it lists every project.
 CHART_BARS = 40
@@ -58,12 +58,7 @@ def wan(yuan: Decimal | None) -> str:
     """万元 with two decimals, four where the yuan need them."""
     if yuan is None:
         return "—"
-    text = f"{Decimal(yuan) / 10_000:,.4f}"
-    return re.sub(r"(\.\d\d\d*?)0+$", r"\1", text)
-
-
-def _grade(grade: str) -> str:
-    return f'<span class="grade" style="background:{GRADE_COLOURS[grade]}">{grade}</span>'
+    return re.sub(SURPLUS_ZEROS, r"\1", f"{Decimal(yuan) / 10_000:,.4f}")
 
 
 Bar = tuple[str, float, str, str]
@@ -113,6 +108,10 @@ def _page(title: str, body: str) -> str:
 
 
 PAGE_UNSAFE = r"[^0-9A-Za-z_-]"
+# A unit-year's page, for every row of a frame with unit_code and year.
+PAGE = pl.format(
+    "{}_{}.html", pl.col("unit_code").str.replace_all(PAGE_UNSAFE, "_"), pl.col("year")
+).alias("page")
 
 
 def page_name(unit_code: str, year: int) -> str:
@@ -131,7 +130,7 @@ def escaped(column: str) -> pl.Expr:
 
 def wan_text(column: str) -> pl.Expr:
     """A 万元 column (DECIMAL(18,4)) as text: two decimals, four where the yuan need them."""
-    return pl.col(column).cast(pl.String).str.replace(r"(\.\d\d\d*?)0+$", "${1}").fill_null("—")
+    return pl.col(column).cast(pl.String).str.replace(SURPLUS_ZEROS, "${1}").fill_null("—")
 
 
 PROJECT_ROW = (
@@ -345,11 +344,7 @@ def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
     stamp = _stamp(folder)
     if index.exists() and stamp.get("reviewed_at") == latest:
         return ReportOutcome(index, len(stamp.get("pages", {})), written=False)
-    units = answer(warehouse_path, UNIT_YEARS_SQL).with_columns(
-        pl.format(
-            "{}_{}.html", pl.col("unit_code").str.replace_all(PAGE_UNSAFE, "_"), pl.col("year")
-        ).alias("page")
-    )
+    units = answer(warehouse_path, UNIT_YEARS_SQL).with_columns(PAGE)
     drawn: dict[str, int] = stamp.get("pages", {})
     on_disk = [path.name for path in folder.glob("*.html")]
     stale = units.filter(
@@ -365,15 +360,9 @@ def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
             for code, year in stale.select("unit_code", "year").iter_rows()
         )
         where = "" if stale.height == units.height else f"WHERE (unit_code, year) IN ({chosen})"
-        page = pl.format(
-            "{}_{}.html", pl.col("unit_code").str.replace_all(PAGE_UNSAFE, "_"), pl.col("year")
-        ).alias("page")
-        reviews = answer(warehouse_path, f"SELECT * FROM v_target_review {where}").with_columns(
-            page
-        )
-        findings = answer(warehouse_path, f"SELECT * FROM v_review_findings {where}").with_columns(
-            page
-        )
+        reviews = answer(warehouse_path, f"SELECT * FROM v_target_review {where}")
+        findings = answer(warehouse_path, f"SELECT * FROM v_review_findings {where}")
+        reviews, findings = reviews.with_columns(PAGE), findings.with_columns(PAGE)
         parts = (
             stale.join(project_rows(reviews), on="page", how="left")
             .join(finding_rows(findings), on="page", how="left")
