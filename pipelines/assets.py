@@ -1,40 +1,36 @@
-"""The Dagster asset graph: landing → bronze → silver → quality → warehouse tables.
+"""The Dagster asset graph: landing → bronze → silver → quality → warehouse tables → report.
 
 Thin wiring only: each asset calls one step of `pipelines.runner` and turns its result into
 metadata and check results. Assets hand nothing to each other in memory: each layer's state
 lives in the lake, keyed by content hash, so any asset can be re-materialized alone and a
-re-run redoes nothing. The checks are generated from the rule registry: one per rule, attached
+re-run redoes nothing. Bronze, silver and the findings are partitioned by sender
+(`pipelines.ingest`); the warehouse and the report are one, published by one writer at a time. The checks are generated from the rule registry: one per rule, attached
 to the asset the registry names, blocking for the guard rules of the publish.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
 
-from assets.silver import store as silver
+from assets.landing import scan
 from expectations.catalogue import rules
-from expectations.docs import RunLabel
 from pipelines import runner
+from pipelines.ingest import INGEST_ASSETS, OWNERS, tagged
 from pipelines.metadata import (
     LiveFindings,
     described_tables,
     live_findings,
-    live_issues,
     markdown_preview,
+    run_label,
     table_schema,
 )
 from pipelines.resources import JixiaoPaths, RunLock
 from warehouse.summary import summary as warehouse_summary
 
-# Who answers for the data, and tags to filter the catalog by (layer:silver …).
-OWNERS = ["team:finance-data"]
-
-
-def tagged(layer: str) -> dict[str, str]:
-    return {"layer": layer, "domain": "budget-performance"}
-
+# The one writer of the warehouse (and of the report drawn from it): a Dagster concurrency pool
+# whose limit jixiao's instance sets to 1, so two runs that finish together queue here.
+PUBLISH_POOL = "warehouse_publish"
 
 WAREHOUSE_TABLES = {
     "dim_year": "Budget years (维度: 年度)",
@@ -54,24 +50,6 @@ WAREHOUSE_TABLES = {
     "v_target_review": "View: the review with names and money in 万元 (视图)",
     "v_review_findings": "View: flagged items with rule titles, units and projects (视图)",
 }
-
-
-def run_label(context: dg.AssetExecutionContext) -> RunLabel:
-    """The Data Docs' name of this Dagster run: when it was created (so records sort by time),
-    its id, and what started it (a schedule, a sensor, `jixiao run`, or a person)."""
-    record = context.instance.get_run_record_by_id(context.run.run_id)
-    created = record.create_timestamp if record else datetime.now(UTC)
-    tags = context.run.tags
-    trigger = (
-        f"schedule {tags['dagster/schedule_name']}"
-        if "dagster/schedule_name" in tags
-        else f"sensor {tags['dagster/sensor_name']}"
-        if "dagster/sensor_name" in tags
-        else tags.get("jixiao/trigger", "Dagster run")
-    )
-    return RunLabel(
-        f"{created:%Y%m%dT%H%M%S}-{context.run.run_id[:8]}", f"{trigger} {context.run.run_id[:8]}"
-    )
 
 
 def _check_specs(asset_keys: set[str]) -> list[dg.AssetCheckSpec]:
@@ -99,9 +77,7 @@ def _check_specs(asset_keys: set[str]) -> list[dg.AssetCheckSpec]:
     kinds={"polars", "parquet"},
     description="Inventory of the landing folder: every *.txt with its size, mtime and sha256.",
 )
-def landing_files(
-    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
-) -> dg.MaterializeResult:
+def landing_files(context: dg.AssetExecutionContext, paths: JixiaoPaths) -> dg.MaterializeResult:
     settings = paths.settings()
     inventory = runner.scan_landing(settings)
     distinct = inventory["sha256"].n_unique()
@@ -110,123 +86,11 @@ def landing_files(
         metadata={
             "files": inventory.height,
             "distinct_contents": distinct,
+            "senders": len(scan.senders(inventory)),
             "bytes": int(inventory["size"].sum() or 0),
             "landing_dir": str(settings.landing_dir),
             "preview": markdown_preview(inventory),
             "dagster/column_schema": table_schema(inventory.schema),
-        }
-    )
-
-
-LAYER_SPECS = [
-    dg.AssetSpec(
-        "bronze_tables",
-        deps=[landing_files],
-        group_name="bronze",
-        owners=OWNERS,
-        tags=tagged("bronze"),
-        kinds={"polars", "parquet"},
-        description="Parsed tables, indicator rows and parse findings, per batch of new files.",
-    ),
-    *[
-        dg.AssetSpec(
-            f"silver_{entity}",
-            deps=["bronze_tables"],
-            group_name="silver",
-            owners=OWNERS,
-            tags=tagged("silver"),
-            kinds={"polars", "parquet"},
-            description=description,
-        )
-        for entity, description in (
-            (
-                "project_budget",
-                "Normalized project headers: codes, names, exact yuan, masked phone.",
-            ),
-            ("indicator_target", "Normalized indicator rows: hierarchy, operator, values, units."),
-        )
-    ],
-]
-
-
-@dg.multi_asset(specs=LAYER_SPECS)
-def parse_and_normalize(
-    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
-) -> Iterator[dg.MaterializeResult]:
-    """Landing → bronze → silver in one step: each new file is read once, its parsed frames
-    written to bronze and normalized to silver as they are."""
-    settings = paths.settings()
-    built = runner.parse_and_normalize(settings, runner.inventory_of(settings))
-    parsed = [b for b, _ in built if b is not None]
-    context.log.info(f"bronze: parsed {len(parsed)} new file(s); silver: {len(built)}")
-    encodings: dict[str, int] = {}
-    for summary in parsed:
-        key = summary.encoding or "undecodable"
-        encodings[key] = encodings.get(key, 0) + 1
-    yield dg.MaterializeResult(
-        asset_key="bronze_tables",
-        metadata={
-            "files_parsed": len(parsed),
-            "tables": sum(s.tables for s in parsed),
-            "indicator_rows": sum(s.indicator_rows for s in parsed),
-            "parse_findings": sum(s.parse_findings for s in parsed),
-            "encodings": dg.MetadataValue.json(encodings),
-            "path": str(settings.lake.bronze.root),
-        },
-    )
-    new = silver.read(settings.lake, [s.sha256 for _, s in built])
-    # The preview shows the latest data: this run's, or the last version written before it.
-    latest = new if built else silver.read(settings.lake, settings.lake.silver.latest_versions())
-    for entity in silver.ENTITIES:
-        frame = getattr(latest, entity)
-        yield dg.MaterializeResult(
-            asset_key=f"silver_{entity}",
-            metadata={
-                "files_normalized": len(built),
-                "new_rows": getattr(new, entity).height,
-                "preview": markdown_preview(frame),
-                "dagster/column_schema": table_schema(
-                    frame.schema, silver.column_descriptions(entity)
-                ),
-                "path": str(settings.lake.silver.root / entity),
-            },
-        )
-
-
-@dg.asset(
-    group_name="quality",
-    owners=OWNERS,
-    tags=tagged("quality"),
-    deps=["silver_project_budget", "silver_indicator_target"],
-    kinds={"great_expectations", "parquet"},
-    description=(
-        "Findings of the parser, the GX suites and the cross-row rules for new file versions. "
-        "Error findings quarantine their table in the load; each rule's check, on dq_issue, "
-        "reports the live findings of the published warehouse."
-    ),
-)
-def dq_findings(
-    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
-) -> dg.MaterializeResult:
-    settings = paths.settings()
-    assessed = runner.assess_new(
-        settings, runner.inventory_of(settings), docs=True, run=run_label(context)
-    )
-    findings = assessed.findings
-    context.log.info(
-        f"quality: assessed {len(assessed.versions)} file(s), {findings.height} finding(s)"
-    )
-    return dg.MaterializeResult(
-        metadata={
-            "files_assessed": len(assessed.versions),
-            "findings": findings.height,
-            "errors": findings.filter(pl.col("severity") == "error").height,
-            "warnings": findings.filter(pl.col("severity") == "warning").height,
-            "data_docs": dg.MetadataValue.path(str(settings.data_docs_dir / "index.html")),
-            # This run's findings, or (nothing new) the live ones of the published warehouse.
-            "preview": markdown_preview(
-                findings if findings.height else live_issues(settings.warehouse_path), rows=10
-            ),
         }
     )
 
@@ -237,7 +101,7 @@ def dq_findings(
         dg.AssetSpec(
             name,
             description=text,
-            deps=[dq_findings],
+            deps=["dq_findings"],
             kinds={"duckdb"},
             owners=OWNERS,
             tags=tagged("gold"),
@@ -246,6 +110,7 @@ def dq_findings(
     ],
     check_specs=_check_specs(set(WAREHOUSE_TABLES)),
     description="Stage the load in a copy of the warehouse, check it, then swap it in atomically.",
+    pool=PUBLISH_POOL,
 )
 def warehouse(
     context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
@@ -326,6 +191,7 @@ def warehouse(
     tags=tagged("reports"),
     deps=["mart_target_review", "v_review_findings"],
     kinds={"html"},
+    pool=PUBLISH_POOL,
     description=(
         "The nightly target-review report: a self-contained HTML page per unit-year (budget and "
         "score charts, flagged items with file:line) and an index; readable offline."
@@ -351,4 +217,4 @@ def target_review_report(
     )
 
 
-ALL_ASSETS = [landing_files, parse_and_normalize, dq_findings, warehouse, target_review_report]
+ALL_ASSETS = [landing_files, *INGEST_ASSETS, warehouse, target_review_report]

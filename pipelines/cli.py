@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import time
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,15 @@ if TYPE_CHECKING:  # Dagster is imported only by the commands that run it
     import dagster as dg
 
 DAGSTER_YAML = """\
-# Written by `jixiao`: one run at a time, so two nightly runs never race on the warehouse;
-# a failed run is retried once (the job's dagster/max_retries tag).
-run_queue:
-  max_concurrent_runs: 1
+# Written by `jixiao`. Runs of different senders (a backfill, the nightly run) may go side by
+# side; the warehouse has one writer: its publish step is in the pool `warehouse_publish`, and
+# every pool's limit is 1, so two runs that finish together queue there. A failed run is retried
+# once (the job's dagster/max_retries tag).
+concurrency:
+  runs:
+    max_concurrent_runs: 4
+  pools:
+    default_limit: 1
 run_retries:
   enabled: true
   max_retries: 1
@@ -53,10 +59,14 @@ def prepare_dagster_home(settings: Settings) -> Path:
 def run(_: argparse.Namespace) -> int:
     settings = Settings.from_env()
     started = time.perf_counter()
+    from pipelines.distributed import scheduler_address
     from pipelines.runner import RunInProgressError, nothing_new, run_lock
 
+    # In-process, the lock is taken once and held for the whole Dagster run; on a cluster the
+    # publishing steps take it where they run (a worker), and Dagster's pool queues them.
+    lock = nullcontext() if scheduler_address() else run_lock(settings)
     try:
-        with run_lock(settings):  # taken once, held for the whole Dagster run
+        with lock:
             if nothing_new(settings):
                 # Nothing for Dagster to do: no run is started (the schedule's and the UI's
                 # runs still go through Dagster, and find the same).
@@ -88,11 +98,11 @@ def _failed(settings: Settings, causes: list[str], report: str) -> int:
     return fault.exit_status
 
 
-def _step_errors(result: dg.ExecuteInProcessResult) -> tuple[list[str], str]:
+def _step_errors(events: list[dg.DagsterEvent]) -> tuple[list[str], str]:
     """The errors of the failed steps, each with its causes, and their full text."""
     causes: list[str] = []
     report: list[str] = []
-    for event in result.all_events:
+    for event in events:
         error = event.event_specific_data.error if event.is_step_failure else None
         while error is not None:
             causes.append(f"{error.cls_name}: {error.message.strip()}")
@@ -107,30 +117,46 @@ def _run_job(settings: Settings) -> int:
     started = time.perf_counter()
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from pipelines import definitions
+    from pipelines.distributed import scheduler_address
+    from pipelines.partitions import whole_landing_tags
+    from pipelines.resources import paths_run_config
 
-    job = defs.resolve_job_def("jixiao_pipeline")
     try:
         instance = dg.DagsterInstance.get()
     except Exception as error:
         raise StorageUnavailable(f"cannot open the instance in {settings.dagster_home}") from error
+    options = {
+        "instance": instance,
+        "raise_on_error": False,
+        "run_config": {
+            "loggers": {"progress": {"config": {"log_level": "DEBUG"}}},
+            "resources": paths_run_config(settings),
+        },
+    }
     with instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags={"jixiao/trigger": "jixiao run"},
-            run_config={"loggers": {"progress": {"config": {"log_level": "DEBUG"}}}},
-        )
+        tags = {"jixiao/trigger": "jixiao run", **whole_landing_tags(instance, settings)}
+        if scheduler_address() is None:
+            result = definitions.pipeline_job().execute_in_process(tags=tags, **options)
+            success, events = result.success, result.all_events
+        else:  # every step on the Dask cluster: the job is reconstructed there by name
+            print(f"jixiao: steps on the Dask cluster at {scheduler_address()}")
+            with dg.execute_job(
+                dg.reconstructable(definitions.pipeline_job), tags=tags, **options
+            ) as result:
+                success, events = result.success, result.all_events
     elapsed = time.perf_counter() - started
-    if not result.success:
-        causes, report = _step_errors(result)
+    if not success:
+        causes, report = _step_errors(events)
         return _failed(settings, causes, report)
     from warehouse.summary import print_summary
 
     published = [
-        m.metadata
-        for m in result.asset_materializations_for_node("warehouse")
-        if m.asset_key.to_user_string() == "dq_file"
+        event.step_materialization_data.materialization.metadata
+        for event in events
+        if event.is_step_materialization
+        and event.asset_key is not None
+        and event.asset_key.to_user_string() == "dq_file"
     ]
     new_versions = published[0]["new_file_versions"].value if published else 0
     print_summary(settings, elapsed, int(new_versions))
@@ -156,6 +182,23 @@ def dagster(arguments: argparse.Namespace) -> int:
     """e.g. `jixiao dagster asset materialize --select '*'`: the run is in the UI's instance."""
     rest = list(arguments.arguments)
     return _exec_dagster([*rest, "-m", "pipelines.definitions"] if rest else ["--help"])
+
+
+def cluster(arguments: argparse.Namespace) -> int:
+    """A Dask cluster for `JIXIAO_DASK_SCHEDULER`, in the foreground (Ctrl-C stops it)."""
+    from pipelines.cluster import local_cluster
+
+    settings = Settings.from_env()
+    # A `kill` stops the workers too (the context manager's exit), not only this process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with local_cluster(arguments.workers, arguments.port, log_dir=settings.data_dir / "logs"):
+        address = f"tcp://127.0.0.1:{arguments.port}"
+        print(f"jixiao: Dask scheduler at {address} with {arguments.workers} worker(s)")
+        print(f"jixiao: in another shell: export JIXIAO_DASK_SCHEDULER={address}")
+        with suppress(KeyboardInterrupt):
+            signal.pause()
+    print("jixiao: cluster stopped")
+    return 0
 
 
 def query(arguments: argparse.Namespace) -> int:
@@ -184,6 +227,11 @@ def main(argv: list[str] | None = None) -> int:
         "dagster", help="Dagster's CLI on jixiao's instance and code location"
     )
     wrapped.add_argument("arguments", nargs=argparse.REMAINDER, help="e.g. asset materialize")
+    cluster_options = commands.add_parser(
+        "cluster", help="a Dask scheduler and workers on loopback, until Ctrl-C"
+    )
+    cluster_options.add_argument("--workers", type=int, default=2, help="worker processes")
+    cluster_options.add_argument("--port", type=int, default=8786, help="the scheduler's port")
     ask = commands.add_parser("query", help="ask the warehouse a question in SQL (read-only)")
     ask.add_argument("sql", nargs="?", help="the SQL to run")
     ask.add_argument("--file", help="a .sql file, e.g. warehouse/queries/budget_by_unit.sql")
@@ -199,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and arguments.command == "query":
         # Like any Unix filter: `jixiao query … | head` ends quietly when head has read enough.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    handlers = {"run": run, "dev": dev, "dagster": dagster, "query": query}
+    handlers = {"run": run, "dev": dev, "dagster": dagster, "query": query, "cluster": cluster}
     return handlers[arguments.command](arguments)
 
 

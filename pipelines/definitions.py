@@ -3,6 +3,7 @@
 import dagster as dg
 
 from pipelines.assets import ALL_ASSETS
+from pipelines.distributed import executor
 from pipelines.jobs import nightly_job
 from pipelines.loggers import progress_logger
 from pipelines.resources import resources
@@ -16,7 +17,14 @@ defs = dg.Definitions(
     sensors=[landing_sensor],
     resources=resources(),
     # Two cores: the multiprocess executor re-imports the code for every step and costs more
-    # than the work; "Materialize all" and `dagster asset materialize` run in-process too.
-    executor=dg.in_process_executor,
+    # than the work; "Materialize all" and `dagster asset materialize` run in-process too,
+    # unless JIXIAO_DASK_SCHEDULER sends every step to a Dask cluster.
+    executor=executor(),
     loggers={"console": dg.colored_console_logger, "progress": progress_logger},
 )
+
+
+def pipeline_job() -> dg.JobDefinition:
+    """The pipeline job, reconstructable by name: how runs whose steps execute in other
+    processes (a Dask worker) find the code."""
+    return defs.resolve_job_def("jixiao_pipeline")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from expectations.docs import RunLabel
 from warehouse.load import connect
 
 
@@ -118,3 +119,21 @@ def live_issues(path: Path, rows: int = 10) -> pl.DataFrame:
         ).pl()
     finally:
         con.close()
+
+
+def run_label(context: dg.OpExecutionContext | dg.AssetExecutionContext) -> RunLabel:
+    """The Data Docs' name of this Dagster run: when it was created (so records sort by time),
+    its id, and what started it (a schedule, a sensor, `jixiao run`, or a person)."""
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    created = record.create_timestamp if record else datetime.now(UTC)
+    tags = context.run.tags
+    trigger = (
+        f"schedule {tags['dagster/schedule_name']}"
+        if "dagster/schedule_name" in tags
+        else f"sensor {tags['dagster/sensor_name']}"
+        if "dagster/sensor_name" in tags
+        else tags.get("jixiao/trigger", "Dagster run")
+    )
+    return RunLabel(
+        f"{created:%Y%m%dT%H%M%S}-{context.run.run_id[:8]}", f"{trigger} {context.run.run_id[:8]}"
+    )

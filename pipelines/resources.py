@@ -27,9 +27,12 @@ class JixiaoPaths(dg.ConfigurableResource):
 
 
 class RunLock(dg.ConfigurableResource):
-    """The data folder's run lock, taken when a run starts and held to its end (the in-process
-    executor initializes resources once per run), so two runs never interleave their steps.
-    A second run fails at once, naming the holder."""
+    """The data folder's writer lock, held by the steps that publish (the warehouse and its
+    report). Dagster runs already queue for those steps in the `warehouse_publish` pool; the
+    lock also keeps out a writer that is not a Dagster run of this instance (a `jixiao run`
+    elsewhere, the benchmark), which fails at once, naming the holder. The steps before the
+    publish take no lock: they write content-addressed files atomically, so runs of different
+    senders (or shards of one run on several workers) proceed side by side."""
 
     paths: JixiaoPaths
 
@@ -43,3 +46,16 @@ def resources(paths: JixiaoPaths | None = None) -> dict[str, dg.ConfigurableReso
     """The resources every asset of the graph needs, over one set of paths."""
     paths = paths or JixiaoPaths()
     return {"paths": paths, "run_lock": RunLock(paths=paths)}
+
+
+def paths_run_config(settings: Settings) -> dict[str, dict]:
+    """The run's paths in its config, so that a step reads and writes where the run was launched
+    for, whichever process executes it (a Dask worker started with other settings)."""
+    return {
+        "paths": {
+            "config": {
+                "landing_dir": str(settings.landing_dir),
+                "data_dir": str(settings.data_dir),
+            }
+        }
+    }

@@ -133,14 +133,54 @@ def map_batches(function: Callable[..., list[T]], jobs: list[tuple]) -> list[T]:
         return [item for batch in done for item in batch]
 
 
+Version = tuple[str, str]  # (source_file, sha256): one file version, by its first name
+
+
+def _first_names_of(inventory: pl.DataFrame, senders: list[str] | None) -> dict[str, str]:
+    """Each distinct content with its first delivery's name, for the contents whose first
+    delivery is among some senders' files (every content for `None`): whichever partitions run,
+    a content is processed once, under the same name as in a whole run."""
+    names = first_names(inventory)
+    if senders is None:
+        return names
+    kept = scan.of_senders(pl.DataFrame({"source_file": list(names.values())}), senders)
+    wanted = set(kept["source_file"])
+    return {sha256: name for sha256, name in names.items() if name in wanted}
+
+
+def to_parse(
+    settings: Settings, inventory: pl.DataFrame, senders: list[str] | None = None
+) -> list[Version]:
+    """The versions (of some senders) that silver does not hold yet."""
+    silver_store = settings.lake.silver
+    named = _first_names_of(inventory, senders)
+    return sorted((name, sha) for sha, name in named.items() if not silver_store.exists(sha))
+
+
+def shards(inventory: pl.DataFrame, versions: list[Version], count: int) -> list[list[Version]]:
+    """At most `count` groups of versions of about equal bytes (largest first, each into the
+    lightest group), so that workers finish together; no empty group."""
+    sizes = dict(zip(inventory["sha256"], inventory["size"], strict=True))
+    groups: list[list[Version]] = [[] for _ in range(max(1, count))]
+    loads = [0] * len(groups)
+    for version in sorted(versions, key=lambda v: (-sizes.get(v[1], 0), v[0])):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(version)
+        loads[lightest] += sizes.get(version[1], 0)
+    return [sorted(group) for group in groups if group]
+
+
 def parse_and_normalize(
-    settings: Settings, inventory: pl.DataFrame
+    settings: Settings, inventory: pl.DataFrame, versions: list[Version] | None = None
 ) -> list[tuple[bronze.BronzeSummary | None, silver.SilverSummary]]:
-    """Landing → bronze → silver for every version not yet in silver, batch by batch on every
-    core; one scan of each file (bronze is written, and normalized, from the same frames)."""
-    lake = settings.lake
-    todo = {s: f for s, f in first_names(inventory).items() if not lake.silver.exists(s)}
-    jobs = [(lake, settings.landing_dir, batch) for batch in batches(inventory, todo)]
+    """Landing → bronze → silver for every version not yet in silver (or for `versions`, a
+    shard of them), batch by batch on every core; one scan of each file (bronze is written,
+    and normalized, from the same frames)."""
+    todo = to_parse(settings, inventory) if versions is None else versions
+    jobs = [
+        (settings.lake, settings.landing_dir, batch)
+        for batch in batches(inventory, {sha: name for name, sha in todo})
+    ]
     return map_batches(silver.build_batch, jobs)
 
 
@@ -152,30 +192,59 @@ class Assessment:
     findings: pl.DataFrame
 
 
+def to_assess(
+    settings: Settings, inventory: pl.DataFrame, senders: list[str] | None = None
+) -> list[Version]:
+    """The versions (of some senders) in silver whose assessment is not done yet."""
+    lake = settings.lake
+    named = _first_names_of(inventory, senders)
+    return sorted(
+        (name, sha)
+        for sha, name in named.items()
+        if lake.silver.exists(sha) and not lake.quality.exists(sha)
+    )
+
+
+def assess_versions(
+    settings: Settings, inventory: pl.DataFrame, versions: list[Version]
+) -> tuple[pl.DataFrame, list[dict]]:
+    """GX and the rules over some versions, batch by batch (memory stays bounded): their
+    findings, and the GX validations' records for the run's Data Docs."""
+    if not versions:
+        return empty_findings(), []
+    parts, records = [], []
+    todo = {sha: name for name, sha in versions}
+    for batch in batches(inventory, todo, ASSESS_BATCH_BYTES):
+        findings, suite_results = assess.assess(settings.lake, [sha256 for _, sha256 in batch])
+        parts.append(findings)
+        records += [result.record for result in suite_results if result.record]
+    return pl.concat(parts), records
+
+
+def record_assessment(
+    settings: Settings, run: RunLabel | None, records: list[dict], versions: list[Version]
+) -> None:
+    """The run's silver validations, in the Data Docs (once per run, however it was split)."""
+    if records:
+        docs_record.record_run(
+            settings.data_docs_dir,
+            run or RunLabel.now(),
+            "silver",
+            merged(records),
+            sorted(name for name, _ in versions),
+        )
+
+
 def assess_new(
     settings: Settings, inventory: pl.DataFrame, docs: bool = True, run: RunLabel | None = None
 ) -> Assessment:
-    """GX and the rules over everything not yet assessed, batch by batch (memory stays bounded),
-    then the run's validations recorded in the Data Docs."""
-    lake = settings.lake
-    todo = {
-        s: f
-        for s, f in first_names(inventory).items()
-        if lake.silver.exists(s) and not lake.quality.exists(s)
-    }
-    if not todo:
-        return Assessment((), empty_findings())
-    parts, records = [], []
-    for batch in batches(inventory, todo, ASSESS_BATCH_BYTES):
-        findings, suite_results = assess.assess(lake, [sha256 for _, sha256 in batch])
-        parts.append(findings)
-        records += [result.record for result in suite_results if result.record]
-    if docs and records:
-        files = sorted(todo.values())
-        docs_record.record_run(
-            settings.data_docs_dir, run or RunLabel.now(), "silver", merged(records), files
-        )
-    return Assessment(tuple(sorted(todo)), pl.concat(parts))
+    """GX and the rules over everything not yet assessed, then the run's validations recorded
+    in the Data Docs."""
+    todo = to_assess(settings, inventory)
+    findings, records = assess_versions(settings, inventory, todo)
+    if docs:
+        record_assessment(settings, run, records, todo)
+    return Assessment(tuple(sorted(sha for _, sha in todo)), findings)
 
 
 @dataclass(frozen=True)

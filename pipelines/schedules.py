@@ -4,12 +4,18 @@
 import dagster as dg
 
 from pipelines.jobs import nightly_job
+from pipelines.partitions import whole_landing_tags
+from pipelines.resources import JixiaoPaths
 
-nightly_schedule = dg.ScheduleDefinition(
+
+@dg.schedule(
     name="nightly",
     job=nightly_job,
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Shanghai",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="The whole pipeline every night at 02:00 Asia/Shanghai.",
+    description="The whole pipeline every night at 02:00 Asia/Shanghai, over every sender.",
 )
+def nightly_schedule(context: dg.ScheduleEvaluationContext, paths: JixiaoPaths) -> dg.RunRequest:
+    """One run over every sender (new sender folders registered as partitions first)."""
+    return dg.RunRequest(tags=whole_landing_tags(context.instance, paths.settings()))

@@ -12,6 +12,7 @@ import dagster as dg
 import polars as pl
 
 from assets.landing import scan
+from pipelines import partitions
 from pipelines.jobs import nightly_job
 from pipelines.resources import JixiaoPaths
 from warehouse.query import answer
@@ -50,7 +51,16 @@ def landing_sensor(context: dg.SensorEvaluationContext, paths: JixiaoPaths):
     current = fingerprint(waiting)
     if current == context.cursor:
         return dg.SkipReason(f"{waiting.height} file(s) waiting; their run is already requested")
+    # New sender folders become partitions, and the run covers every sender.
+    new = partitions.unregistered(context.instance, scan.senders(waiting))
+    keys = [*context.instance.get_dynamic_partitions(partitions.senders.name), *new]
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(run_key=current, tags={"jixiao/trigger": "landing"})],
+        run_requests=[
+            dg.RunRequest(
+                run_key=current,
+                tags={"jixiao/trigger": "landing", **partitions.range_tags(keys)},
+            )
+        ],
+        dynamic_partitions_requests=[partitions.senders.build_add_request(new)] if new else [],
         cursor=current,
     )

@@ -12,6 +12,7 @@ from expectations.catalogue import rule_ids
 from pipelines.assets import ALL_ASSETS, warehouse
 from pipelines.cli import main
 from pipelines.definitions import defs
+from pipelines.partitions import whole_landing_tags
 from pipelines.resources import JixiaoPaths, resources
 from pipelines.sensors import landing_sensor
 from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace, replace_line
@@ -54,6 +55,7 @@ def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def materialize(space: Workspace) -> dg.ExecuteInProcessResult:
+    """The whole graph in-process, over every sender (as `jixiao run` and the schedule run it)."""
     with dg.DagsterInstance.get() as instance:
         return dg.materialize(
             ALL_ASSETS,
@@ -61,6 +63,7 @@ def materialize(space: Workspace) -> dg.ExecuteInProcessResult:
             resources=resources(
                 JixiaoPaths(landing_dir=str(space.landing), data_dir=str(space.data))
             ),
+            tags=whole_landing_tags(instance, space.settings),
             raise_on_error=False,
         )
 

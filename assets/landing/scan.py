@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 import polars as pl
@@ -20,6 +21,9 @@ INVENTORY_SCHEMA: dict[str, pl.DataType] = {
     "mtime_ns": pl.Int64(),
     "sha256": pl.String(),
 }
+# Each sender delivers into a folder of its own below the landing folder; that folder names the
+# partition its files belong to. Files at the top of the landing folder form one more partition.
+ROOT_SENDER = "_root"
 
 
 def sha256_of(path: Path) -> str:
@@ -93,8 +97,30 @@ def load_index(path: Path) -> pl.DataFrame | None:
     return pl.read_parquet(path) if path.exists() else None
 
 
+def sender_of(source_file: pl.Expr) -> pl.Expr:
+    """The sender (partition) of a landing path: its first folder, or `ROOT_SENDER`."""
+    return (
+        pl.when(source_file.str.contains("/", literal=True))
+        .then(source_file.str.split("/").list.first())
+        .otherwise(pl.lit(ROOT_SENDER))
+    )
+
+
+def senders(inventory: pl.DataFrame) -> list[str]:
+    """The senders that have files in an inventory, sorted."""
+    return inventory.select(sender_of(pl.col("source_file")).unique().sort()).to_series().to_list()
+
+
+def of_senders(inventory: pl.DataFrame, wanted: list[str] | None) -> pl.DataFrame:
+    """The part of an inventory that some senders delivered (all of it for `None`)."""
+    if wanted is None:
+        return inventory
+    return inventory.filter(sender_of(pl.col("source_file")).is_in(wanted))
+
+
 def save_index(inventory: pl.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
+    # Runs of different partitions may scan at once: each writes its own temporary file.
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     inventory.write_parquet(temporary)
     temporary.replace(path)
