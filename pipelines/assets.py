@@ -25,7 +25,7 @@ from pipelines.metadata import (
     run_label,
     table_schema,
 )
-from pipelines.resources import JixiaoPaths, RunLock
+from pipelines.resources import JixiaoPaths
 from warehouse.summary import summary as warehouse_summary
 
 # The one writer of the warehouse (and of the report drawn from it): a Dagster concurrency pool
@@ -113,10 +113,11 @@ def landing_files(context: dg.AssetExecutionContext, paths: JixiaoPaths) -> dg.M
     pool=PUBLISH_POOL,
 )
 def warehouse(
-    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+    context: dg.AssetExecutionContext, paths: JixiaoPaths
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = paths.settings()
-    outcome = runner.publish(settings, runner.inventory_of(settings), run=run_label(context))
+    with runner.run_lock(settings):  # the writer's lock, for as long as the publish writes
+        outcome = runner.publish(settings, runner.inventory_of(settings), run=run_label(context))
     guards = [spec for spec in _check_specs(set(WAREHOUSE_TABLES)) if spec.blocking]
     for spec in guards:
         rows = outcome.violations.get(spec.name, pl.DataFrame())
@@ -198,10 +199,11 @@ def warehouse(
     ),
 )
 def target_review_report(
-    context: dg.AssetExecutionContext, paths: JixiaoPaths, run_lock: RunLock
+    context: dg.AssetExecutionContext, paths: JixiaoPaths
 ) -> dg.MaterializeResult:
     settings = paths.settings()
-    drawn = runner.review_report(settings)
+    with runner.run_lock(settings):
+        drawn = runner.review_report(settings)
     if drawn is None:
         context.log.info("review report: no warehouse yet")
         return dg.MaterializeResult(metadata={"pages": 0})

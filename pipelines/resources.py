@@ -1,15 +1,19 @@
-"""Dagster resources: where the pipeline reads and writes, and the run lock held for a run."""
+"""Dagster resources: where the pipeline reads and writes.
+
+The data folder's writer lock (`runner.run_lock`) is not a resource: the publishing steps take it
+for as long as they write, while Dagster's `warehouse_publish` pool queues the runs of this
+instance. The lock keeps out a writer that is not one of them (a `jixiao run` against another
+instance, the benchmark), which fails at once, naming the holder. The steps before the publish
+take no lock: they write content-addressed files atomically, so runs of different senders (or
+shards of one run on several workers) proceed side by side."""
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 
 from assets.settings import Settings
-from pipelines.runner import run_lock
 
 
 class JixiaoPaths(dg.ConfigurableResource):
@@ -26,26 +30,10 @@ class JixiaoPaths(dg.ConfigurableResource):
         )
 
 
-class RunLock(dg.ConfigurableResource):
-    """The data folder's writer lock, held by the steps that publish (the warehouse and its
-    report). Dagster runs already queue for those steps in the `warehouse_publish` pool; the
-    lock also keeps out a writer that is not a Dagster run of this instance (a `jixiao run`
-    elsewhere, the benchmark), which fails at once, naming the holder. The steps before the
-    publish take no lock: they write content-addressed files atomically, so runs of different
-    senders (or shards of one run on several workers) proceed side by side."""
-
-    paths: JixiaoPaths
-
-    @contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Generator[RunLock]:
-        with run_lock(self.paths.settings()):
-            yield self
-
-
 def resources(paths: JixiaoPaths | None = None) -> dict[str, dg.ConfigurableResource]:
     """The resources every asset of the graph needs, over one set of paths."""
     paths = paths or JixiaoPaths()
-    return {"paths": paths, "run_lock": RunLock(paths=paths)}
+    return {"paths": paths}
 
 
 def paths_run_config(settings: Settings) -> dict[str, dict]:
