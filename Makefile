@@ -10,7 +10,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Dagster's source on every start costs seconds of each run.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install run test dev bench profile lint format clean chromium screenshots
+.PHONY: install run test dev bench profile lint format clean chromium postgres cluster screenshots
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -56,6 +56,19 @@ chromium:
 	@command -v chromium >/dev/null || ( $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 		chromium fonts-noto-cjk >/dev/null )
+
+# Debian's PostgreSQL, for a Dagster instance fit for many workers (the scale-out tests start a
+# throwaway server on loopback; docs/scaling.md shows a deployment's dagster.yaml).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ( $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		postgresql >/dev/null )
+
+# A Dask scheduler and two workers on loopback, in the foreground (Ctrl-C stops them); runs go
+# to it when JIXIAO_DASK_SCHEDULER=tcp://127.0.0.1:8786 is set (docs/scaling.md).
+WORKERS ?= 2
+cluster: install
+	$(VENV)/bin/jixiao cluster --workers $(WORKERS)
 
 # The README's pictures: the review report, the Data Docs and Dagster's UI, after a run.
 screenshots: install chromium

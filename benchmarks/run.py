@@ -142,21 +142,40 @@ def incremental(repeats: int, scratch: Path) -> dict:
     return {"files": files, "seconds": median(runs, "one_new_file")}
 
 
+def _cli_environment(landing: Path, data: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "JIXIAO_DASK_SCHEDULER"}
+    return {
+        **env,
+        "JIXIAO_LANDING_DIR": str(landing),
+        "JIXIAO_DATA_DIR": str(data),
+        "DAGSTER_HOME": str(data / "dagster"),
+        **extra,
+    }
+
+
+CLI = [sys.executable, "-m", "pipelines.cli"]
+
+
+def every_sender(data: Path) -> str:
+    """The partition range of every sender registered in a data folder's Dagster instance."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(data / "dagster")) as instance:
+        keys = instance.get_dynamic_partitions("sender")
+    return f"{keys[0]}...{keys[-1]}"
+
+
 def noop_wall_time(repeats: int, scratch: Path, *jixiao: str) -> float:
     """Wall time of a `jixiao` command with nothing new (interpreter, imports, Dagster's
     instance and run included: what a user waits for), over the 1,000-table corpus loaded once
-    by a first `jixiao run`."""
+    by a first `jixiao run`. "{senders}" in the command stands for every sender's range."""
     folder, _ = corpus(1000)
     data = scratch / "noop-cli"
-    env = {
-        **os.environ,
-        "JIXIAO_LANDING_DIR": str(folder),
-        "JIXIAO_DATA_DIR": str(data),
-        "DAGSTER_HOME": str(data / "dagster"),
-    }
-    cli = [sys.executable, "-m", "pipelines.cli"]
+    env = _cli_environment(folder, data)
+    cli = CLI
     if not (data / "warehouse.duckdb").exists():
         subprocess.run([*cli, "run"], check=True, capture_output=True, env=env, cwd=HERE.parent)
+    jixiao = tuple(arg.replace("{senders}", every_sender(data)) for arg in jixiao)
     times = []
     for _ in range(repeats):
         began = time.perf_counter()
@@ -182,6 +201,48 @@ def many_small_files(repeats: int, scratch: Path, tables: int) -> dict:
         "megabytes": manifest["bytes"] / 1e6,
         "anchor": statistics.median(raw_scan(folder) for _ in range(repeats)),
         "whole_run": median(runs, "whole_run"),
+    }
+
+
+def timed_run(landing: Path, data: Path, **extra: str) -> float:
+    """Wall time of one `jixiao run` (start-up included) into a fresh data folder."""
+    shutil.rmtree(data, ignore_errors=True)
+    began = time.perf_counter()
+    subprocess.run(
+        [*CLI, "run"],
+        check=True,
+        capture_output=True,
+        env=_cli_environment(landing, data, **extra),
+        cwd=HERE.parent,
+    )
+    return time.perf_counter() - began
+
+
+def distributed(scratch: Path, tables: int, workers: int = 2) -> dict:
+    """The largest corpus (a folder per sender) by `jixiao run` in-process, then on a Dask
+    cluster of `workers` worker processes on loopback: cold (workers just started, their first
+    run imports Polars, DuckDB and GX) and warm (the same workers, a fresh data folder), as a
+    long-lived cluster runs night after night. The warehouses are compared by digest."""
+    from pipelines.cluster import local_cluster
+    from warehouse.digest import digest
+
+    folder, manifest = corpus(tables)
+    senders = sorted({p.parent.name for p in folder.rglob("*.txt")})
+    in_process = timed_run(folder, scratch / "dist-in-process")
+    with local_cluster(workers) as address:
+        cold = timed_run(folder, scratch / "dist-cold", JIXIAO_DASK_SCHEDULER=address)
+        warm = timed_run(folder, scratch / "dist-warm", JIXIAO_DASK_SCHEDULER=address)
+    same = digest(scratch / "dist-warm" / "warehouse.duckdb") == digest(
+        scratch / "dist-in-process" / "warehouse.duckdb"
+    )
+    return {
+        "tables": tables,
+        "senders": len(senders),
+        "workers": workers,
+        "in_process": in_process,
+        "cold": cold,
+        "warm": warm,
+        "same_warehouse": same,
     }
 
 
@@ -233,6 +294,7 @@ def report(
     noop_seconds: float,
     materialize_seconds: float,
     many: dict,
+    spread: dict,
 ) -> str:
     sizes = [f"{r['tables']:,} tables" for r in results]
     lines = [
@@ -295,13 +357,30 @@ def report(
         "",
         f"`jixiao run` with nothing new (1,000 tables loaded), wall time including start-up: "
         f"{noop_seconds:.2f} s; `jixiao dagster asset materialize --select '*'` with nothing "
-        f"new (Dagster's CLI, every asset in-process): {materialize_seconds:.2f} s.",
+        f"new (Dagster's CLI, every asset in-process, every sender's partition): "
+        f"{materialize_seconds:.2f} s.",
         "",
         f"The {results[-1]['tables']:,} tables as {many['files']:,} files "
         f"({many['megabytes']:.0f} MB) instead of {results[-1]['manifest']['files']}: whole run "
         f"{many['whole_run']:.3f} s ({many['whole_run'] / many['anchor']:.1f}× its raw scan "
         f"of {many['anchor']:.3f} s), against {results[-1]['figures']['whole_run']:.3f} s "
         f"({results[-1]['figures']['whole_run'] / results[-1]['anchor']:.1f}×).",
+        "",
+        f"Partitioned on Dask's distributed scheduler ({spread['tables']:,} tables, "
+        f"{spread['senders']} sender folders, {spread['workers']} worker processes on loopback; "
+        "`jixiao run` wall time, start-up included, one run each):",
+        "",
+        "| run | wall time | against in-process |",
+        "|---|---|---|",
+        f"| in-process (the default) | {spread['in_process']:.2f} s | 1.00× |",
+        f"| Dask, workers just started (cold) | {spread['cold']:.2f} s | "
+        f"{spread['cold'] / spread['in_process']:.2f}× |",
+        f"| Dask, the same workers again (warm) | {spread['warm']:.2f} s | "
+        f"{spread['warm'] / spread['in_process']:.2f}× |",
+        "",
+        "The warehouse built on the cluster "
+        + ("equals" if spread["same_warehouse"] else "DIFFERS FROM")
+        + " the in-process one (digest of every table).",
         *floors_report(results[-1], floor_figures),
         "",
     ]
@@ -324,13 +403,24 @@ def main() -> None:
         noop = noop_wall_time(REPEATS, Path(scratch), "run")
         # What "Materialize all" does: Dagster's CLI, every asset in-process.
         materialize = noop_wall_time(
-            REPEATS, Path(scratch), "dagster", "asset", "materialize", "--select", "*"
+            REPEATS,
+            Path(scratch),
+            *("dagster", "asset", "materialize", "--select", "*"),
+            *("--partition-range", "{senders}"),
         )
         print("benchmark: the largest corpus as 1,000 files …", file=sys.stderr, flush=True)
         many = many_small_files(REPEATS, Path(scratch), SIZES[-1])
+        print("benchmark: partitioned on a Dask cluster …", file=sys.stderr, flush=True)
+        spread = distributed(Path(scratch), SIZES[-1])
         print("benchmark: one new file among 1,000 …", file=sys.stderr, flush=True)
         text = report(
-            results, incremental(REPEATS, Path(scratch)), floor_figures, noop, materialize, many
+            results,
+            incremental(REPEATS, Path(scratch)),
+            floor_figures,
+            noop,
+            materialize,
+            many,
+            spread,
         )
     print(text)
     RESULTS.write_text(text, encoding="utf-8")

@@ -25,6 +25,7 @@ from pipelines.metadata import (
     run_label,
     table_schema,
 )
+from pipelines.partitions import ONE_RUN
 from pipelines.resources import JixiaoPaths
 from warehouse.summary import summary as warehouse_summary
 
@@ -72,6 +73,7 @@ def _check_specs(asset_keys: set[str]) -> list[dg.AssetCheckSpec]:
 
 @dg.asset(
     group_name="landing",
+    backfill_policy=ONE_RUN,
     owners=OWNERS,
     tags=tagged("landing"),
     kinds={"polars", "parquet"},
@@ -111,6 +113,7 @@ def landing_files(context: dg.AssetExecutionContext, paths: JixiaoPaths) -> dg.M
     check_specs=_check_specs(set(WAREHOUSE_TABLES)),
     description="Stage the load in a copy of the warehouse, check it, then swap it in atomically.",
     pool=PUBLISH_POOL,
+    backfill_policy=ONE_RUN,
 )
 def warehouse(
     context: dg.AssetExecutionContext, paths: JixiaoPaths
@@ -193,6 +196,7 @@ def warehouse(
     deps=["mart_target_review", "v_review_findings"],
     kinds={"html"},
     pool=PUBLISH_POOL,
+    backfill_policy=ONE_RUN,
     description=(
         "The nightly target-review report: a self-contained HTML page per unit-year (budget and "
         "score charts, flagged items with file:line) and an index; readable offline."

@@ -18,7 +18,7 @@ from expectations.catalogue import empty_findings
 from pipelines import runner
 from pipelines.distributed import shard_count
 from pipelines.metadata import live_issues, markdown_preview, run_label, table_schema
-from pipelines.partitions import senders
+from pipelines.partitions import ONE_RUN, senders
 from pipelines.resources import JixiaoPaths
 
 OWNERS = ["team:finance-data"]
@@ -136,7 +136,7 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
     },
     ins={"landing_files": dg.AssetIn(dagster_type=dg.Nothing)},
     partitions_def=senders,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    backfill_policy=ONE_RUN,
 )
 def parse_and_normalize(landing_files):
     """Landing → bronze → silver: each new file read once, its parsed frames written to bronze
@@ -214,7 +214,7 @@ def report_assessment(
         "silver_indicator_target": dg.AssetIn(dagster_type=dg.Nothing),
     },
     partitions_def=senders,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    backfill_policy=ONE_RUN,
 )
 def dq_findings(silver_project_budget, silver_indicator_target):
     """The quality step, one step per shard; the Data Docs record the run as a whole."""

@@ -11,6 +11,8 @@ schedule); a run over every sender names the whole range of keys, so it stays on
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 import polars as pl
 
@@ -19,6 +21,14 @@ from assets.settings import Settings
 from pipelines import runner
 
 senders = dg.DynamicPartitionsDefinition(name="sender")
+
+# Every asset runs once per run, whatever range of senders the run covers: a range of partitions
+# is one run (`dagster asset materialize --select '*' --partition-range first...last`), and a
+# backfill of one sender is one run of its own.
+ONE_RUN = dg.BackfillPolicy.single_run()
+# Dagster calls backfill policies beta; they are what makes a range one run, and are pinned with
+# Dagster's version.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
