@@ -218,6 +218,20 @@ def timed_run(landing: Path, data: Path, **extra: str) -> float:
     return time.perf_counter() - began
 
 
+def step_seconds(data: Path) -> dict[str, list[float]]:
+    """The durations of the last run's steps, by step (shards of a layer under one name)."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(data / "dagster")) as instance:
+        (record,) = instance.get_run_records(limit=1)
+        stats = instance.get_run_step_stats(record.dagster_run.run_id)
+    found: dict[str, list[float]] = {}
+    for stat in stats:
+        name = stat.step_key.split("[")[0]
+        found.setdefault(name, []).append((stat.end_time or 0) - (stat.start_time or 0))
+    return found
+
+
 def distributed(scratch: Path, tables: int, workers: int = 2) -> dict:
     """The largest corpus (a folder per sender) by `jixiao run` in-process, then on a Dask
     cluster of `workers` worker processes on loopback: cold (workers just started, their first
@@ -236,6 +250,8 @@ def distributed(scratch: Path, tables: int, workers: int = 2) -> dict:
         scratch / "dist-in-process" / "warehouse.duckdb"
     )
     return {
+        "steps": step_seconds(scratch / "dist-warm"),
+        "indicator_rows": manifest["loadable_indicator_rows"],
         "tables": tables,
         "senders": len(senders),
         "workers": workers,
@@ -380,7 +396,13 @@ def report(
         "",
         "The warehouse built on the cluster "
         + ("equals" if spread["same_warehouse"] else "DIFFERS FROM")
-        + " the in-process one (digest of every table).",
+        + " the in-process one (digest of every table). Steps of the warm run: "
+        + "; ".join(
+            f"{name} {' + '.join(f'{t:.1f}' for t in times)} s"
+            for name, times in spread["steps"].items()
+            if name.endswith("_shard") or name == "warehouse"
+        )
+        + f" ({spread['indicator_rows']:,} indicator rows).",
         *floors_report(results[-1], floor_figures),
         "",
     ]

@@ -17,6 +17,7 @@ from assets.landing import scan
 from expectations.catalogue import rules
 from pipelines import runner
 from pipelines.ingest import INGEST_ASSETS, OWNERS, tagged
+from pipelines.instance import PUBLISH_POOL
 from pipelines.metadata import (
     LiveFindings,
     described_tables,
@@ -28,10 +29,6 @@ from pipelines.metadata import (
 from pipelines.partitions import ONE_RUN
 from pipelines.resources import JixiaoPaths
 from warehouse.summary import summary as warehouse_summary
-
-# The one writer of the warehouse (and of the report drawn from it): a Dagster concurrency pool
-# whose limit jixiao's instance sets to 1, so two runs that finish together queue here.
-PUBLISH_POOL = "warehouse_publish"
 
 WAREHOUSE_TABLES = {
     "dim_year": "Budget years (维度: 年度)",

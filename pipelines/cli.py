@@ -17,43 +17,10 @@ from typing import TYPE_CHECKING
 
 from assets.settings import REPO_ROOT, Settings
 from pipelines.faults import StorageUnavailable, chain, keep_log, recognize
+from pipelines.instance import prepare_dagster_home, reserve_publish_pool
 
 if TYPE_CHECKING:  # Dagster is imported only by the commands that run it
     import dagster as dg
-
-DAGSTER_YAML = """\
-# Written by `jixiao`. Runs of different senders (a backfill, the nightly run) may go side by
-# side; the warehouse has one writer: its publish step is in the pool `warehouse_publish`, and
-# every pool's limit is 1, so two runs that finish together queue there. A failed run is retried
-# once (the job's dagster/max_retries tag).
-concurrency:
-  runs:
-    max_concurrent_runs: 4
-  pools:
-    default_limit: 1
-run_retries:
-  enabled: true
-  max_retries: 1
-telemetry:
-  enabled: false
-# No "join the community" dialog in the UI (intranets, screenshots).
-nux:
-  enabled: false
-# The pipeline's own warnings (a landing file skipped, say) appear in the run's logs.
-python_logs:
-  managed_python_loggers:
-    - jixiao
-"""
-
-
-def prepare_dagster_home(settings: Settings) -> Path:
-    home = settings.dagster_home
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
 
 
 def run(_: argparse.Namespace) -> int:
@@ -135,6 +102,7 @@ def _run_job(settings: Settings) -> int:
         },
     }
     with instance:
+        reserve_publish_pool(instance)
         tags = {"jixiao/trigger": "jixiao run", **whole_landing_tags(instance, settings)}
         if scheduler_address() is None:
             result = definitions.pipeline_job().execute_in_process(tags=tags, **options)
@@ -166,7 +134,11 @@ def _run_job(settings: Settings) -> int:
 def _exec_dagster(arguments: list[str]) -> int:
     """Dagster's own CLI against jixiao's instance (DAGSTER_HOME set) and code location."""
     settings = Settings.from_env()
-    prepare_dagster_home(settings)
+    home = prepare_dagster_home(settings)
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        reserve_publish_pool(instance)
     command = [str(Path(sys.executable).with_name("dagster")), *arguments]
     print(f"jixiao: DAGSTER_HOME={settings.dagster_home}; starting {' '.join(command[1:])}")
     os.chdir(REPO_ROOT)

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from pipelines.instance import reserve_publish_pool
 from pipelines.jobs import nightly_job
 from pipelines.partitions import whole_landing_tags
 from pipelines.resources import JixiaoPaths
@@ -18,4 +19,5 @@ from pipelines.resources import JixiaoPaths
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext, paths: JixiaoPaths) -> dg.RunRequest:
     """One run over every sender (new sender folders registered as partitions first)."""
+    reserve_publish_pool(context.instance)
     return dg.RunRequest(tags=whole_landing_tags(context.instance, paths.settings()))

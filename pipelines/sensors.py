@@ -13,6 +13,7 @@ import polars as pl
 
 from assets.landing import scan
 from pipelines import partitions
+from pipelines.instance import reserve_publish_pool
 from pipelines.jobs import nightly_job
 from pipelines.resources import JixiaoPaths
 from warehouse.query import answer
@@ -51,6 +52,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, paths: JixiaoPaths):
     current = fingerprint(waiting)
     if current == context.cursor:
         return dg.SkipReason(f"{waiting.height} file(s) waiting; their run is already requested")
+    reserve_publish_pool(context.instance)
     # New sender folders become partitions, and the run covers every sender.
     new = partitions.unregistered(context.instance, scan.senders(waiting))
     keys = [*context.instance.get_dynamic_partitions(partitions.senders.name), *new]

@@ -18,9 +18,9 @@ from assets.landing import scan
 from benchmarks.corpus import generate_corpus
 from pipelines import runner
 from pipelines.assets import ALL_ASSETS
-from pipelines.cli import DAGSTER_YAML
 from pipelines.cluster import local_cluster
 from pipelines.distributed import SCHEDULER_VARIABLE
+from pipelines.instance import DAGSTER_YAML, reserve_publish_pool
 from pipelines.partitions import senders, whole_landing_tags
 from pipelines.resources import JixiaoPaths, resources
 from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace, replace_line
@@ -164,6 +164,7 @@ def test_two_partitions_publish_one_at_a_time(tmp_path: Path, storage: str):
 
     def both_runs() -> list[dg.RunRecord]:
         with dg.DagsterInstance.from_config(str(home)) as instance:
+            reserve_publish_pool(instance)  # as `jixiao dagster` does before Dagster starts
             instance.add_dynamic_partitions(senders.name, ["county_a", "county_b"])
             started = [launch("county_a"), launch("county_b")]
             for process in started:
