@@ -59,6 +59,12 @@ def _context() -> Any:
     return context
 
 
+def warm_up() -> None:
+    """Import GX and build its context now: a long-lived process (a Dask worker) pays this when
+    it starts, not inside the first run it serves."""
+    _context()
+
+
 def _checkpoint(context: Any, suite_name: str) -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe

@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from assets.settings import REPO_ROOT
+
 DEFAULT_PORT = 8786
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 120
 
 
 def free_port() -> int:
@@ -63,11 +65,16 @@ def local_cluster(
     log_dir: Path | None = None,
 ) -> Iterator[str]:
     """Start a scheduler and `workers` workers (one thread each: a step is one thread of work,
-    and the batches inside it stay on one core, `JIXIAO_WORKERS=1`); yield the scheduler's
-    address; stop them all on exit."""
+    and the batches inside it stay on one core, `JIXIAO_WORKERS=1`; each imports jixiao's code
+    and Great Expectations as it starts, `pipelines.worker`); yield the scheduler's address once
+    every worker is ready; stop them all on exit."""
     port = port or free_port()
     address = f"tcp://127.0.0.1:{port}"
     environment = {**os.environ, **(env or {}), "JIXIAO_WORKERS": "1"}
+    # The workers run this checkout's code, whatever is installed.
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH", "")])
+    )
     quiet = ["--no-dashboard"]
     processes: list[subprocess.Popen] = []
     logs: list[IO[str]] = []
@@ -100,6 +107,8 @@ def local_cluster(
                     "1",
                     "--name",
                     f"jixiao-{number}",
+                    "--preload",
+                    "pipelines.worker",
                     *quiet,
                 ],
             )

@@ -42,20 +42,25 @@ candidates AS MATERIALIZED (
     JOIN counted AS i
       ON i.year = c.year AND i.project_key = c.project_key AND i.unit = u.canonical
 ),
+shared_pieces AS MATERIALIZED (
+    -- the two-character pieces a count's words share with an indicator's name, measured once per
+    -- distinct pair: goals and names repeat (a unit's projects are written alike)
+    SELECT
+        context, level3_name,
+        len(list_filter(
+            list_distinct(list_transform(
+                range(1, length(context)), lambda i: substr(context, i, 2)
+            )),
+            lambda piece: contains(level3_name, piece)
+        )) AS shared
+    FROM (SELECT DISTINCT context, level3_name FROM candidates) AS distinct_pairs
+),
 pairs AS MATERIALIZED (
     -- a goal that repeats a sentence states its counts twice: each pair once
-    SELECT DISTINCT * EXCLUDE (context) FROM (
-        SELECT
-            *,
-            len(list_filter(
-                list_distinct(list_transform(
-                    range(1, length(context)), lambda i: substr(context, i, 2)
-                )),
-                lambda piece: contains(level3_name, piece)
-            )) AS shared
-        FROM candidates
-    ) AS measured
-    WHERE shared >= 2
+    SELECT DISTINCT c.* EXCLUDE (context), s.shared
+    FROM candidates AS c
+    JOIN shared_pieces AS s USING (context, level3_name)
+    WHERE s.shared >= 2
 ),
 ranked AS (
     SELECT
