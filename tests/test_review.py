@@ -245,6 +245,20 @@ def test_the_report_is_redrawn_only_when_the_review_changed(loaded_sample: Works
     assert again is not None and not again.written and again.pages == 1
 
 
+def test_a_report_stamp_of_an_older_format_redraws_every_page(workspace: Workspace, sample_bytes):
+    """An earlier jixiao stamped the pages with their count, not each page's projects: the
+    report is drawn again instead of failing the run."""
+    from pipelines.runner import review_report
+
+    workspace.deliver(SAMPLE_NAME, sample_bytes)
+    workspace.run()
+    folder = workspace.settings.review_report_dir
+    (folder / "report.json").write_text('{"reviewed_at": "2026-11-27 22:57:52", "pages": 1}')
+    drawn = review_report(workspace.settings)
+    assert drawn is not None and drawn.written and drawn.pages == 1
+    assert not review_report(workspace.settings).written  # and the new stamp is understood
+
+
 def test_a_warehouse_built_before_the_review_is_upgraded_by_the_next_run(
     workspace: Workspace, sample_bytes: bytes
 ):

@@ -324,8 +324,17 @@ def _latest_review(warehouse_path: Path) -> str:
 
 
 def _stamp(folder: Path) -> dict:
+    """What the pages on disk show: the review they were drawn from and each page's number of
+    projects. A stamp this version cannot read (an older format, a damaged file) knows nothing,
+    so every page is drawn again."""
     path = folder / STAMP
-    return json.loads(path.read_text()) if path.exists() else {}
+    try:
+        stamp = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stamp, dict) or not isinstance(stamp.get("pages", {}), dict):
+        return {}
+    return stamp
 
 
 def is_current(warehouse_path: Path, folder: Path) -> bool:
