@@ -107,6 +107,8 @@ def local_cluster(
                     "1",
                     "--name",
                     f"jixiao-{number}",
+                    "--resources",
+                    "steps=1",
                     "--preload",
                     "pipelines.worker",
                     *quiet,

@@ -72,11 +72,27 @@ def execute_step(serialized_args: str) -> int:
     return os.getpid()
 
 
+# A worker started with `--resources steps=1` runs one step at a time, whatever Dask's queuing
+# would otherwise send it (with one thread, its default "saturation" admits two tasks, and two
+# shards can land on one worker while the other waits). Steps ask for it where every worker has it.
+STEP_RESOURCE = "steps"
+
+
+def step_slots(address: str) -> int | None:
+    """The cluster's step slots, if every worker declares them (`--resources steps=N`)."""
+    workers = client(address).scheduler_info(n_workers=-1)["workers"].values()
+    slots = [worker.get("resources", {}).get(STEP_RESOURCE) for worker in workers]
+    if not slots or any(slot is None for slot in slots):
+        return None
+    return int(sum(slots))
+
+
 class DaskStepHandler(StepHandler):
     """Launches each step as a Dask task named by run and step (never shared between runs)."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, limited: bool) -> None:
         self._address = address
+        self._resources = {STEP_RESOURCE: 1} if limited else None
         self._futures: dict[str, Any] = {}
 
     @property
@@ -91,7 +107,10 @@ class DaskStepHandler(StepHandler):
     def launch_step(self, step_handler_context: StepHandlerContext) -> Iterator[dg.DagsterEvent]:
         key = self._key(step_handler_context)
         self._futures[key] = client(self._address).submit(
-            execute_step, serialize_value(step_handler_context.execute_step_args), key=key
+            execute_step,
+            serialize_value(step_handler_context.execute_step_args),
+            key=key,
+            resources=self._resources,
         )
         return iter(())
 
@@ -123,10 +142,11 @@ def dask_steps_executor(init_context: dg.InitExecutorContext) -> StepDelegatingE
     """Each step of a run on a worker of an existing Dask cluster."""
     config = init_context.executor_config
     address = config["scheduler"]
+    slots = step_slots(address)
     return StepDelegatingExecutor(
-        DaskStepHandler(address),
+        DaskStepHandler(address, limited=slots is not None),
         retries=RetryMode.DISABLED,
-        max_concurrent=config.get("max_concurrent") or max(1, worker_count(address)),
+        max_concurrent=config.get("max_concurrent") or max(1, slots or worker_count(address)),
         sleep_seconds=0.1,
         check_step_health_interval_seconds=5,
     )

@@ -113,7 +113,6 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
     outs={
         "bronze_tables": dg.AssetOut(
             dagster_type=dg.Nothing,
-            group_name="bronze",
             owners=OWNERS,
             tags=tagged("bronze"),
             kinds={"polars", "parquet"},
@@ -125,7 +124,6 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
         **{
             f"silver_{entity}": dg.AssetOut(
                 dagster_type=dg.Nothing,
-                group_name="silver",
                 owners=OWNERS,
                 tags=tagged("silver"),
                 kinds={"polars", "parquet"},
@@ -198,7 +196,6 @@ def report_assessment(
     outs={
         "dq_findings": dg.AssetOut(
             dagster_type=dg.Nothing,
-            group_name="quality",
             owners=OWNERS,
             tags=tagged("quality"),
             kinds={"great_expectations", "parquet"},
@@ -222,4 +219,14 @@ def dq_findings(silver_project_budget, silver_indicator_target):
     return report_assessment(planned.map(assess_shard).collect())
 
 
-INGEST_ASSETS = [parse_and_normalize, dq_findings]
+# A graph-backed asset takes one group for all its outputs; each layer gets its own here.
+LAYER_GROUPS = {
+    "bronze_tables": "bronze",
+    "silver_project_budget": "silver",
+    "silver_indicator_target": "silver",
+    "dq_findings": "quality",
+}
+INGEST_ASSETS = dg.map_asset_specs(
+    lambda spec: spec.replace_attributes(group_name=LAYER_GROUPS[spec.key.to_user_string()]),
+    [parse_and_normalize, dq_findings],
+)

@@ -110,7 +110,9 @@ def readme_pictures(data_dir: Path, images: Path) -> list[Path]:
         ),
     ]
     with dagster_ui(data_dir / "dagster") as ui:
-        lineage = f"{ui}/assets/target_review_report?view=lineage&lineageScope=upstream"
+        lineage = (
+            f"{ui}/assets/target_review_report?view=lineage&lineageScope=upstream&lineageDepth=5"
+        )
         taken += [
             screenshot(lineage, images / "dagster_lineage.png", 1800, 1000),
             screenshot(f"{ui}/assets/mart_target_review?view=checks", images / "dagster_check.png"),

@@ -36,6 +36,10 @@ def test_definitions_load():
         "v_project_scorecard",
     } <= keys
     assert job.executor_def.name == "in_process"
+    graph = defs.resolve_asset_graph()
+    groups = {k: graph.get(dg.AssetKey(k)).group_name for k in ("bronze_tables", "dq_findings")}
+    assert groups == {"bronze_tables": "bronze", "dq_findings": "quality"}
+    assert graph.get(dg.AssetKey("silver_indicator_target")).partitions_def.name == "sender"
 
 
 def test_schedule_is_nightly_at_two_beijing_time():
