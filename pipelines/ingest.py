@@ -30,6 +30,18 @@ def tagged(layer: str) -> dict[str, str]:
     return {"layer": layer, "domain": "budget-performance"}
 
 
+def layer_out(layer: str, kinds: set[str], description: str) -> dg.AssetOut:
+    """An asset of a layer's graph: no value passes (the data is in the lake); its owners, its
+    layer's tags (and group, below) and its kinds."""
+    return dg.AssetOut(
+        dagster_type=dg.Nothing,
+        owners=OWNERS,
+        tags=tagged(layer),
+        kinds=kinds,
+        description=description,
+    )
+
+
 def _shards(context: dg.OpExecutionContext, versions: Shard, inventory: pl.DataFrame):
     for number, shard in enumerate(runner.shards(inventory, versions, shard_count())):
         context.log.info(f"shard {number}: {len(shard)} file version(s)")
@@ -111,24 +123,14 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
 @dg.graph_multi_asset(
     name="parse_and_normalize",
     outs={
-        "bronze_tables": dg.AssetOut(
-            dagster_type=dg.Nothing,
-            owners=OWNERS,
-            tags=tagged("bronze"),
-            kinds={"polars", "parquet"},
-            description=(
-                "Parsed tables, indicator rows and parse findings, per batch of new files "
-                "(written in the same scan as silver)."
-            ),
+        "bronze_tables": layer_out(
+            "bronze",
+            {"polars", "parquet"},
+            "Parsed tables, indicator rows and parse findings, per batch of new files "
+            "(written in the same scan as silver).",
         ),
         **{
-            f"silver_{entity}": dg.AssetOut(
-                dagster_type=dg.Nothing,
-                owners=OWNERS,
-                tags=tagged("silver"),
-                kinds={"polars", "parquet"},
-                description=description,
-            )
+            f"silver_{entity}": layer_out("silver", {"polars", "parquet"}, description)
             for entity, description in SILVER_DESCRIPTIONS.items()
         },
     },
@@ -194,16 +196,12 @@ def report_assessment(
 @dg.graph_multi_asset(
     name="dq_findings",
     outs={
-        "dq_findings": dg.AssetOut(
-            dagster_type=dg.Nothing,
-            owners=OWNERS,
-            tags=tagged("quality"),
-            kinds={"great_expectations", "parquet"},
-            description=(
-                "Findings of the parser, the GX suites and the cross-row rules for new file "
-                "versions. Error findings quarantine their table in the load; each rule's "
-                "check, on dq_issue, reports the live findings of the published warehouse."
-            ),
+        "dq_findings": layer_out(
+            "quality",
+            {"great_expectations", "parquet"},
+            "Findings of the parser, the GX suites and the cross-row rules for new file "
+            "versions. Error findings quarantine their table in the load; each rule's check, on "
+            "dq_issue, reports the live findings of the published warehouse.",
         )
     },
     ins={
@@ -219,14 +217,8 @@ def dq_findings(silver_project_budget, silver_indicator_target):
     return report_assessment(planned.map(assess_shard).collect())
 
 
-# A graph-backed asset takes one group for all its outputs; each layer gets its own here.
-LAYER_GROUPS = {
-    "bronze_tables": "bronze",
-    "silver_project_budget": "silver",
-    "silver_indicator_target": "silver",
-    "dq_findings": "quality",
-}
+# A graph-backed asset takes one group for all its outputs: each output joins its layer's group.
 INGEST_ASSETS = dg.map_asset_specs(
-    lambda spec: spec.replace_attributes(group_name=LAYER_GROUPS[spec.key.to_user_string()]),
+    lambda spec: spec.replace_attributes(group_name=spec.tags["layer"]),
     [parse_and_normalize, dq_findings],
 )
