@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assets.settings import REPO_ROOT, Settings
+from pipelines.cluster import DEFAULT_PORT
 from pipelines.faults import StorageUnavailable, chain, keep_log, recognize
 from pipelines.instance import prepare_dagster_home, reserve_publish_pool
 
@@ -203,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         "cluster", help="a Dask scheduler and workers on loopback, until Ctrl-C"
     )
     cluster_options.add_argument("--workers", type=int, default=2, help="worker processes")
-    cluster_options.add_argument("--port", type=int, default=8786, help="the scheduler's port")
+    cluster_options.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="the scheduler's port"
+    )
     ask = commands.add_parser("query", help="ask the warehouse a question in SQL (read-only)")
     ask.add_argument("sql", nargs="?", help="the SQL to run")
     ask.add_argument("--file", help="a .sql file, e.g. warehouse/queries/budget_by_unit.sql")

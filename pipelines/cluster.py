@@ -51,10 +51,13 @@ def _listening(port: int) -> bool:
 
 
 def _worker_count(address: str) -> int:
+    """Ready workers, asked through a client of its own (closed with the cluster's start)."""
     from distributed import Client
 
+    from pipelines.distributed import workers
+
     with Client(address, timeout="10s", set_as_default=False) as client:
-        return len(client.scheduler_info(n_workers=-1)["workers"])
+        return len(workers(client))
 
 
 @contextmanager

@@ -49,14 +49,19 @@ def client(address: str) -> Any:
     return _CLIENTS[address]
 
 
+def workers(dask_client: Any) -> dict[str, dict]:
+    """Every worker the client's scheduler knows, with its declared resources."""
+    return dask_client.scheduler_info(n_workers=-1)["workers"]
+
+
 def worker_count(address: str | None = None) -> int:
     """The cluster's workers: of the scheduler at `address`, or (inside a Dask task) of the
     cluster this worker belongs to."""
     if address is None:
         from distributed import get_client
 
-        return len(get_client().scheduler_info(n_workers=-1)["workers"])
-    return len(client(address).scheduler_info(n_workers=-1)["workers"])
+        return len(workers(get_client()))
+    return len(workers(client(address)))
 
 
 def execute_step(serialized_args: str) -> int:
@@ -80,8 +85,10 @@ STEP_RESOURCE = "steps"
 
 def step_slots(address: str) -> int | None:
     """The cluster's step slots, if every worker declares them (`--resources steps=N`)."""
-    workers = client(address).scheduler_info(n_workers=-1)["workers"].values()
-    slots = [worker.get("resources", {}).get(STEP_RESOURCE) for worker in workers]
+    slots = [
+        worker.get("resources", {}).get(STEP_RESOURCE)
+        for worker in workers(client(address)).values()
+    ]
     if not slots or any(slot is None for slot in slots):
         return None
     return int(sum(slots))

@@ -42,6 +42,18 @@ def layer_out(layer: str, kinds: set[str], description: str) -> dg.AssetOut:
     )
 
 
+def sender_layer(name: str, outs: dict[str, dg.AssetOut], after: list[str]):
+    """A layer's graph as an asset partitioned by sender (one run for a range of senders),
+    starting after the assets `after` (no value passes: the data is in the lake)."""
+    return dg.graph_multi_asset(
+        name=name,
+        outs=outs,
+        ins={upstream: dg.AssetIn(dagster_type=dg.Nothing) for upstream in after},
+        partitions_def=senders,
+        backfill_policy=ONE_RUN,
+    )
+
+
 def _shards(context: dg.OpExecutionContext, versions: Shard, inventory: pl.DataFrame):
     for number, shard in enumerate(runner.shards(inventory, versions, shard_count())):
         context.log.info(f"shard {number}: {len(shard)} file version(s)")
@@ -120,9 +132,9 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
         )
 
 
-@dg.graph_multi_asset(
-    name="parse_and_normalize",
-    outs={
+@sender_layer(
+    "parse_and_normalize",
+    {
         "bronze_tables": layer_out(
             "bronze",
             {"polars", "parquet"},
@@ -134,9 +146,7 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
             for entity, description in SILVER_DESCRIPTIONS.items()
         },
     },
-    ins={"landing_files": dg.AssetIn(dagster_type=dg.Nothing)},
-    partitions_def=senders,
-    backfill_policy=ONE_RUN,
+    after=["landing_files"],
 )
 def parse_and_normalize(landing_files):
     """Landing → bronze → silver: each new file read once, its parsed frames written to bronze
@@ -193,9 +203,9 @@ def report_assessment(
     )
 
 
-@dg.graph_multi_asset(
-    name="dq_findings",
-    outs={
+@sender_layer(
+    "dq_findings",
+    {
         "dq_findings": layer_out(
             "quality",
             {"great_expectations", "parquet"},
@@ -204,12 +214,7 @@ def report_assessment(
             "dq_issue, reports the live findings of the published warehouse.",
         )
     },
-    ins={
-        "silver_project_budget": dg.AssetIn(dagster_type=dg.Nothing),
-        "silver_indicator_target": dg.AssetIn(dagster_type=dg.Nothing),
-    },
-    partitions_def=senders,
-    backfill_policy=ONE_RUN,
+    after=["silver_project_budget", "silver_indicator_target"],
 )
 def dq_findings(silver_project_budget, silver_indicator_target):
     """The quality step, one step per shard; the Data Docs record the run as a whole."""

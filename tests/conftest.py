@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
@@ -13,6 +14,9 @@ from assets.bronze.parse import ParsedFile, parse_files
 from assets.settings import REPO_ROOT, Settings
 from assets.silver.normalize import SilverFrames, normalize
 from pipelines.runner import Publication, run_pipeline
+
+if TYPE_CHECKING:  # Dagster is imported by the tests that run it
+    import dagster as dg
 
 SAMPLE_NAME = "000_68c33a3151049f34.txt"
 SAMPLE_PATH = REPO_ROOT / "data" / "landing" / SAMPLE_NAME
@@ -80,6 +84,26 @@ class Workspace:
 
     def run(self, docs: bool = False) -> Publication:
         return run_pipeline(self.settings, docs=docs)
+
+    def materialize(self, partition_key: str | None = None) -> dg.ExecuteInProcessResult:
+        """The whole Dagster graph in-process on the instance of `DAGSTER_HOME`: over every
+        sender (as `jixiao run` and the schedule run it), or a backfill of one sender."""
+        import dagster as dg
+
+        from pipelines.assets import ALL_ASSETS
+        from pipelines.partitions import whole_landing_tags
+        from pipelines.resources import JixiaoPaths, resources
+
+        paths = JixiaoPaths(landing_dir=str(self.landing), data_dir=str(self.data))
+        with dg.DagsterInstance.get() as instance:
+            return dg.materialize(
+                ALL_ASSETS,
+                instance=instance,
+                resources=resources(paths),
+                tags={} if partition_key else whole_landing_tags(instance, self.settings),
+                partition_key=partition_key,
+                raise_on_error=False,
+            )
 
     def sql(self, query: str) -> list[tuple]:
         import duckdb

@@ -9,11 +9,10 @@ import dagster as dg
 import pytest
 
 from expectations.catalogue import rule_ids
-from pipelines.assets import ALL_ASSETS, warehouse
+from pipelines.assets import warehouse
 from pipelines.cli import main
 from pipelines.definitions import defs
-from pipelines.partitions import whole_landing_tags
-from pipelines.resources import JixiaoPaths, resources
+from pipelines.resources import JixiaoPaths
 from pipelines.sensors import landing_sensor
 from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace, replace_line
 from warehouse import invariants
@@ -58,23 +57,9 @@ def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def materialize(space: Workspace) -> dg.ExecuteInProcessResult:
-    """The whole graph in-process, over every sender (as `jixiao run` and the schedule run it)."""
-    with dg.DagsterInstance.get() as instance:
-        return dg.materialize(
-            ALL_ASSETS,
-            instance=instance,
-            resources=resources(
-                JixiaoPaths(landing_dir=str(space.landing), data_dir=str(space.data))
-            ),
-            tags=whole_landing_tags(instance, space.settings),
-            raise_on_error=False,
-        )
-
-
 def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home: Path):
     workspace.deliver(SAMPLE_NAME, SAMPLE_PATH.read_bytes())
-    result = materialize(workspace)
+    result = workspace.materialize()
     assert result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     failing = {name for name, e in evaluations.items() if not e.passed}
@@ -120,7 +105,7 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
     assert bronze.metadata["tables"].value == 9 and bronze.metadata["indicator_rows"].value == 75
     # Silver's columns are described (assets/silver/columns.csv); a run with nothing new still
     # previews the latest silver rows and the live findings.
-    again = materialize(workspace)
+    again = workspace.materialize()
     nodes = {
         m.asset_key.to_user_string(): m
         for node in ("parse_and_normalize", "dq_findings")
@@ -145,7 +130,7 @@ def test_input_rule_checks_state_what_the_published_warehouse_holds(
     workspace.deliver(SAMPLE_NAME, text.encode())
 
     def w102() -> tuple[bool, int, int]:
-        result = materialize(workspace)
+        result = workspace.materialize()
         assert result.success
         (check,) = [e for e in result.get_asset_check_evaluations() if e.check_name == "W102"]
         metadata = check.metadata
@@ -171,7 +156,7 @@ def test_failing_invariant_stops_the_publish(workspace: Workspace, dagster_home:
         return "SELECT 'simulated' AS defect" if rule_id == "G205" else registered(rule_id)
 
     monkeypatch.setattr(invariants, "rule_sql", defect)
-    result = materialize(workspace)
+    result = workspace.materialize()
     assert not result.success
     evaluation = [e for e in result.get_asset_check_evaluations() if e.check_name == "G205"]
     assert evaluation and not evaluation[0].passed

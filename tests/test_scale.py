@@ -17,12 +17,10 @@ import pytest
 from assets.landing import scan
 from benchmarks.corpus import generate_corpus
 from pipelines import runner
-from pipelines.assets import ALL_ASSETS
 from pipelines.cluster import local_cluster
 from pipelines.distributed import SCHEDULER_VARIABLE
 from pipelines.instance import DAGSTER_YAML, reserve_publish_pool
-from pipelines.partitions import senders, whole_landing_tags
-from pipelines.resources import JixiaoPaths, resources
+from pipelines.partitions import senders
 from tests.conftest import SAMPLE_NAME, SAMPLE_PATH, Workspace, replace_line
 from tests.services import postgres_installed, postgres_server
 from warehouse.digest import digest
@@ -56,22 +54,6 @@ def test_shards_balance_bytes_and_leave_none_empty():
     assert runner.shards(inventory, [], 4) == []
 
 
-def _materialize(space: Workspace, **selection: object) -> dg.ExecuteInProcessResult:
-    with dg.DagsterInstance.get() as instance:
-        tags = whole_landing_tags(instance, space.settings)
-        if "partition_key" in selection:
-            tags = {}
-        return dg.materialize(
-            ALL_ASSETS,
-            instance=instance,
-            resources=resources(
-                JixiaoPaths(landing_dir=str(space.landing), data_dir=str(space.data))
-            ),
-            tags=tags,
-            **selection,
-        )
-
-
 def test_backfill_of_one_partition_changes_only_its_rows(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -83,7 +65,7 @@ def test_backfill_of_one_partition_changes_only_its_rows(
     later = text.replace("2024年度", "2025年度")
     workspace.deliver(f"a/{SAMPLE_NAME}", text.encode())
     workspace.deliver("b/2025.txt", later.encode())
-    assert _materialize(workspace).success
+    assert workspace.materialize().success
     with dg.DagsterInstance.get() as instance:
         assert instance.get_dynamic_partitions(senders.name) == ["_root", "a", "b"]
     a_rows = "SELECT * FROM fact_indicator_target WHERE source_file LIKE 'a/%' ORDER BY ALL"
@@ -100,7 +82,7 @@ def test_backfill_of_one_partition_changes_only_its_rows(
 
     workspace.deliver(f"a/{SAMPLE_NAME}", corrected(text))
     workspace.deliver("b/2025.txt", corrected(later))
-    backfill = _materialize(workspace, partition_key="b")
+    backfill = workspace.materialize(partition_key="b")
     assert backfill.success
     (bronze,) = [
         m
@@ -118,7 +100,7 @@ def test_backfill_of_one_partition_changes_only_its_rows(
         ("b/2025.txt", "loaded"),
         ("b/2025.txt", "superseded"),
     ]
-    assert _materialize(workspace, partition_key="a").success  # a's turn
+    assert workspace.materialize(partition_key="a").success  # a's turn
     assert workspace.sql(contradiction.format("a")) == [(100,)]
 
 
