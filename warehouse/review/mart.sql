@@ -58,7 +58,7 @@ tallied AS (
     SELECT
         f.year, f.project_key,
         sum(f.found) AS findings,
-        string_agg(f.rule_id, ' ' ORDER BY f.rule_id) AS flagged_rules,
+        array_to_string(list_sort(list(f.rule_id)), ' ') AS flagged_rules,
         sum(least(f.found * r.review_points, r.review_cap)) AS points_off,
         sum(f.found) FILTER (WHERE f.rule_id = 'R303') AS vague_targets,
         sum(f.found) FILTER (WHERE f.rule_id = 'R306') AS durations_beyond_year,
@@ -72,7 +72,7 @@ tallied AS (
     GROUP BY f.year, f.project_key
 ),
 missing AS (
-    SELECT year, project_key, string_agg(value, ', ' ORDER BY value) AS level1_missing
+    SELECT year, project_key, array_to_string(list_sort(list(value)), ', ') AS level1_missing
     FROM review_new
     WHERE rule_id = 'R301'
     GROUP BY year, project_key
