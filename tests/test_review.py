@@ -9,7 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from expectations.catalogue import rules
 from tests.browser import chromium, screenshot
@@ -17,7 +20,7 @@ from tests.conftest import SAMPLE_NAME, Workspace, replace_line
 from warehouse.load import build_fingerprint
 from warehouse.query import answer
 from warehouse.report import page_name
-from warehouse.review import review_rule_ids
+from warehouse.review import GOAL_AMOUNT, GOAL_COUNT, goal_phrases, review_rule_ids
 
 # project code → (score, grade, flagged rules, findings)
 SAMPLE_REVIEW = {
@@ -311,3 +314,75 @@ def test_the_report_redraws_only_the_pages_whose_review_changed(
         ("117001", "9"),
         ("118001", "1"),
     ]
+
+
+# Pieces annual goals are written from: money words, counting units, digits, punctuation.
+GOAL_PIECES = st.sampled_from(
+    [
+        "资金",
+        "经费",
+        "共需",
+        "合计",
+        "申请市级",
+        "万元",
+        "元",
+        "个",
+        "处",
+        "次",
+        "人",
+        "模范单位",
+        "广告牌",
+        "轮训",
+        "年",
+        "，",
+        "。",
+        "；",
+        "：",
+        " ",
+        ".",
+        "（",
+        "）",
+        "每人",
+        "2025",
+    ]
+)
+GOAL_NUMBERS = st.from_regex(r"[0-9]{1,5}(\.[0-9]{1,2})?", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(GOAL_PIECES, GOAL_NUMBERS), max_size=30).map("".join),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_goal_phrases_read_their_parts_as_the_whole_pattern_does(goals: list[str]):
+    """A phrase's digits, unit and words are read from its end (cheaper); the result must be
+    what matching the whole pattern again gives, and the phrases come in the goal's order."""
+    frame = pl.DataFrame(
+        {"year": [2024] * len(goals), "project_key": list(range(len(goals))), "annual_goal": goals}
+    )
+    found = goal_phrases(frame)
+    for kind, pattern in (("amount", GOAL_AMOUNT), ("count", GOAL_COUNT)):
+        expected = (
+            frame.select(
+                "project_key", pl.col("annual_goal").str.extract_all(pattern).alias("phrase")
+            )
+            .explode("phrase")
+            .drop_nulls("phrase")
+            .with_columns(pl.col("phrase").str.extract_groups(pattern).alias("parts"))
+            .unnest("parts")
+        )
+        got = found.filter(pl.col("kind") == kind).select(expected.columns)
+        assert got.equals(expected), (kind, goals)
+        positions = found.filter(pl.col("kind") == kind).group_by("project_key").agg("position")
+        for ordinals in positions["position"]:
+            assert ordinals.to_list() == list(range(1, len(ordinals) + 1))
+
+
+def test_goal_phrases_of_no_goals_are_none():
+    empty = pl.DataFrame(
+        schema={"year": pl.Int32, "project_key": pl.Int32, "annual_goal": pl.String}
+    )
+    assert goal_phrases(empty).height == 0

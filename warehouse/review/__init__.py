@@ -109,6 +109,9 @@ def review(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
     """Review again the project-years whose facts this load changed (the load's `touched`
     table), or every project-year (a warehouse built by another version of the rules), on the
     connection that stages the load."""
+    # The review's tables are sets (every reader orders what it shows): DuckDB may build them
+    # in parallel, out of order.
+    con.execute("SET preserve_insertion_order = false")
     if everything:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT p.project_code, b.year "
@@ -118,12 +121,10 @@ def review(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
         con.register(f"{table}_rows", pl.read_csv(REVIEW_DIR / file_name).to_arrow())
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_rows")
     con.execute((REVIEW_DIR / "scope.sql").read_text(encoding="utf-8"))
-    goals = pl.from_arrow(
-        con.sql(
-            "SELECT year, project_key, annual_goal FROM fact_project_budget "
-            "SEMI JOIN review_scope USING (project_key) WHERE annual_goal IS NOT NULL"
-        ).arrow()
-    )
+    goals = con.sql(
+        "SELECT year, project_key, annual_goal FROM fact_project_budget "
+        "SEMI JOIN review_scope USING (project_key) WHERE annual_goal IS NOT NULL"
+    ).pl()
     con.register("review_goal_phrase_rows", goal_phrases(goals).to_arrow())
     con.execute("CREATE OR REPLACE TEMP TABLE review_goal_phrase AS FROM review_goal_phrase_rows")
     con.execute((REVIEW_DIR / "goals.sql").read_text(encoding="utf-8"))
@@ -139,3 +140,4 @@ def review(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
     )
     con.execute((REVIEW_DIR / "mart.sql").read_text(encoding="utf-8"))
     con.execute("INSERT INTO review_finding FROM review_new")
+    con.execute("RESET preserve_insertion_order")
