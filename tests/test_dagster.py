@@ -103,6 +103,13 @@ def test_whole_graph_materializes_with_checks(workspace: Workspace, dagster_home
         if m.asset_key.to_user_string() == "bronze_tables"
     ]
     assert bronze.metadata["tables"].value == 9 and bronze.metadata["indicator_rows"].value == 75
+    first = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in result.asset_materializations_for_node("parse_and_normalize")
+    }
+    assert first["silver_project_budget"]["new_rows"].value == 9
+    assert first["silver_indicator_target"]["new_rows"].value == 75
+    assert "level1_name" in first["silver_indicator_target"]["preview"].value
     # Silver's columns are described (assets/silver/columns.csv); a run with nothing new still
     # previews the latest silver rows and the live findings.
     again = workspace.materialize()
