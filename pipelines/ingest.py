@@ -112,10 +112,6 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
             "path": str(settings.lake.bronze.root),
         },
     )
-    new_rows = {
-        "project_budget": sum(s.project_rows for _, s in built),
-        "indicator_target": sum(s.indicator_rows for _, s in built),
-    }
     # The preview shows the latest data: the first version of this run's, or the last version
     # written before it (one version read: a large run's silver would cost seconds to read).
     shown = [s.sha256 for _, s in built[:1]] or settings.lake.silver.latest_versions()
@@ -127,7 +123,7 @@ def report_parsed(context: dg.OpExecutionContext, paths: JixiaoPaths, shards: li
             f"silver_{entity}",
             metadata={
                 "files_normalized": len(built),
-                "new_rows": new_rows[entity],
+                "new_rows": sum(summary.rows(entity) for _, summary in built),
                 "preview": markdown_preview(frame),
                 "dagster/column_schema": table_schema(
                     frame.schema, silver.column_descriptions(entity)

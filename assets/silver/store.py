@@ -33,6 +33,12 @@ class SilverSummary:
     indicator_rows: int
     years: tuple[int, ...]
 
+    def rows(self, entity: str) -> int:
+        """The rows this version wrote to one of `ENTITIES`."""
+        return {"project_budget": self.project_rows, "indicator_target": self.indicator_rows}[
+            entity
+        ]
+
 
 def build_batch(
     lake: Lake, landing_dir: Path, versions: list[tuple[str, str]]
