@@ -12,6 +12,8 @@ from assets.reference import FUNDING_FIELDS
 from expectations.catalogue import LINEAGE, conform
 
 HUNDRED = pl.lit(100).cast(pl.Decimal(9, 2))
+# The weights rule: the target review's score counts it too.
+WEIGHTS_RULE = "W101"
 # The silver columns these rules read (the assessment reads no others; a test runs the rules on
 # frames cut down to them).
 BUDGET_COLUMNS = (
@@ -78,7 +80,7 @@ def w101_weights_not_100(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.Data
     )
     return _findings(
         budget.join(sums, on=("source_sha256", "table_seq")).filter(total != HUNDRED),
-        "W101",
+        WEIGHTS_RULE,
         "year_weight",
         pl.format("{} + {} = {}", *parts),
         pl.format("year weights {} plus execution weight {} make {}, not 100", *parts),

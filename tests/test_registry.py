@@ -15,6 +15,7 @@ from expectations.catalogue import implementations, rules
 from expectations.suites import suite_specs
 from expectations.validate import validate
 from tests.conftest import SAMPLE_NAME, Workspace, parse_file, replace_line
+from warehouse.review import checks
 
 ENGINES = dict(rules().select("rule_id", "engine").rows())
 
@@ -116,12 +117,25 @@ def test_gx_rules_are_emitted_by_the_suites_that_hold_them(tripped_budget, tripp
         assert suites <= set(implementations(rule_id)), rule_id
 
 
-def test_polars_rules_are_emitted_by_the_table_rules(budget, targets):
+def test_polars_rules_are_emitted_by_the_table_rules_or_the_reviews_checks(budget, targets):
     unbalanced = budget.with_columns(
         pl.when(pl.col("table_seq") == 1).then(None).otherwise("fiscal_yuan").alias("fiscal_yuan")
     )
-    found = table_rules.table_findings(unbalanced, targets)
-    assert set(found["rule_id"]) == set(_rules_of("polars")) == {"W101", "W104", "W105"}
+    found = set(table_rules.table_findings(unbalanced, targets)["rule_id"])
+    assert found == {"W101", "W104", "W105"}
+    # the review's checks of one table at a time: one function each, where the registry says
+    reviewed = set(_rules_of("polars")) - found
+    assert (
+        reviewed
+        == set(checks.TABLE_CHECKS)
+        == {
+            *(f"R30{n}" for n in range(1, 10)),
+            "R313",
+        }
+    )
+    assert {place for rule_id in reviewed for place in implementations(rule_id)} == {
+        "warehouse/review/checks.py"
+    }
 
 
 def test_the_load_records_w108_from_its_sql_file(workspace: Workspace, sample_text: str):

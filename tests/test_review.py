@@ -20,7 +20,8 @@ from tests.conftest import SAMPLE_NAME, Workspace, replace_line
 from warehouse.load import build_fingerprint
 from warehouse.query import answer
 from warehouse.report import page_name
-from warehouse.review import GOAL_AMOUNT, GOAL_COUNT, goal_phrases, review_rule_ids
+from warehouse.review import review_rule_ids
+from warehouse.review.checks import GOAL_AMOUNT, GOAL_COUNT, goal_phrases
 
 # project code → (score, grade, flagged rules, findings)
 SAMPLE_REVIEW = {

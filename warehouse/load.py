@@ -136,7 +136,7 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
             _step(con, name)
         reviewing = time.perf_counter()
         publish_catalogue(con)
-        review(con, everything=upgraded)
+        review(con, lake.silver, everything=upgraded)
         review_seconds = time.perf_counter() - reviewing
         con.execute("DELETE FROM warehouse_build")
         con.execute("INSERT INTO warehouse_build VALUES (?, ?)", [fingerprint, ingested_at])

@@ -1,45 +1,79 @@
 """The target review (绩效目标审核): the checks a finance reviewer makes of every project's
 targets before its budget is approved, run on the staged warehouse after each load.
 
-Each check is a rule of the catalogue (`R3xx`, severity `review`) implemented by one SQL file
-here that selects the items it flags; `mart.sql` turns them into one row per project-year with a
-score. Only the projects whose facts changed are reviewed again (every year of each, for the
-year-over-year rules); the word and unit lists the checks read are the CSV files beside them.
+Each check is a rule of the catalogue (`R3xx`, severity `review`). The checks of one table at a
+time are Polars expressions (`checks.py`) over the silver rows of the tables the facts hold —
+read straight from Parquet, the fastest copy of those rows there is; the year-over-year checks
+compare project-years in SQL (`R310.sql` …). `mart.sql` turns their findings into one row per
+project-year with a score. Only the projects whose facts changed are reviewed again (every year
+of each, for the year-over-year rules); the word and unit lists the checks read are the CSV
+files beside them.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import polars as pl
 
+from assets.lake import Store
+from assets.silver import store as silver_store
 from expectations.catalogue import rules
+from expectations.table_rules import HUNDRED, WEIGHTS_RULE
 from warehouse import rule_sql
+from warehouse.review.checks import (
+    COUNTED_BY_MART,
+    FINDING_COLUMNS,
+    FUNDING_COLUMNS,
+    LEVEL1_MISSING,
+    REVIEW_DIR,
+    TABLE_CHECKS,
+    TABLE_KEYS,
+    goal_amounts,
+    goal_counts,
+    goal_phrases,
+    profile,
+    quantitative,
+)
 
-REVIEW_DIR = Path(__file__).parent
-# The lists the checks read, registered as tables under these names.
-WORD_LISTS = {
-    "review_vague_word": "vague_words.csv",
-    "review_counting_unit": "counting_units.csv",
-    "review_duration_limit": "duration_limits.csv",
-}
-# What the annual goal states, as the review reads it (the match rules are in goals.sql):
-# an amount is a money word within eight characters before a number in 元 or 万元; a count is a
-# number with a counting unit and the words just before it (twelve characters at most, no
-# digits or punctuation).
-GOAL_AMOUNT = (
-    r"(?:资金|经费|预算|共计|合计|总计|总额|共需)[^，,。；;、:：]{0,8}?"
-    r"(?P<digits>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit_raw>万元|元)"
+__all__ = ["REVIEW_DIR", "publish_catalogue", "review", "review_rule_ids"]
+
+# The silver columns the review reads of each table the facts hold.
+BUDGET_COLUMNS = (
+    "source_sha256",
+    "table_seq",
+    "source_line",
+    "total_yuan",
+    *FUNDING_COLUMNS,
+    "execution_weight",
+    "annual_goal",
+    "annual_goal_line",
 )
-GOAL_COUNT = (
-    r"(?P<words>[^0-9.\s，,。；;、:：()（）<>《》“”\"]{0,12})(?P<digits>[0-9]+)"
-    r"(?P<unit_raw>[个处次人名家所场期批项户套台辆本份篇条座块张间支队])"
+TARGET_COLUMNS = (
+    "source_sha256",
+    "table_seq",
+    "source_line",
+    "level1_name",
+    "level1_en",
+    "level2_name",
+    "level2_en",
+    "level3_name",
+    "operator",
+    "target_value",
+    "target_text",
+    "year_target_value",
+    "year_target_text",
+    "measure_unit",
+    "weight",
+    "year_weight",
 )
-FINDING_COLUMNS = (
-    "year, project_key, project_code, source_file, source_line, column_name, value, evidence, "
-    "message"
-)
+# The tables the facts hold for the project-years in scope, with their keys.
+SCOPE_TABLES = """
+SELECT b.year, b.unit_key, b.project_key, p.project_code, b.source_file,
+       b.source_sha256, b.source_table AS table_seq
+FROM fact_project_budget AS b
+JOIN dim_project AS p USING (project_key)
+SEMI JOIN review_scope USING (project_key)
+"""
 
 
 def review_rule_ids() -> list[str]:
@@ -65,50 +99,198 @@ def publish_catalogue(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("catalogue_rows")
 
 
-# A phrase's parts, read from its end: cheaper than matching the whole pattern again.
-GOAL_AMOUNT_PARTS = r"(?P<digits>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit_raw>万元|元)$"
-GOAL_COUNT_PARTS = r"^(?P<words>[^0-9]*)(?P<digits>[0-9]+)(?P<unit_raw>.)$"
-
-
-def goal_phrases(goals: pl.DataFrame) -> pl.DataFrame:
-    """Every amount and count the annual goals state, one row each: year, project_key, kind
-    ('amount' | 'count'), phrase, its place among the goal's phrases of that kind, digits, unit,
-    and a count's words. Polars' regex engine reads the goals' text about twice as fast as
-    DuckDB's here."""
-
-    def found(kind: str, pattern: str, parts: str) -> pl.LazyFrame:
-        return (
-            goals.lazy()
-            .select(
-                "year",
-                "project_key",
-                pl.col("annual_goal").str.extract_all(pattern).alias("phrase"),
-            )
-            .with_columns(
-                pl.int_ranges(1, pl.col("phrase").list.len() + 1, dtype=pl.Int64).alias("position")
-            )
-            .explode("phrase", "position")
-            .drop_nulls("phrase")
-            .with_columns(
-                pl.lit(kind).alias("kind"),
-                pl.col("phrase").str.extract_groups(parts).alias("parts"),
-            )
-            .unnest("parts")
+def _silver_rows(
+    silver: Store, tables: pl.DataFrame, entity: str, columns: tuple[str, ...]
+) -> pl.DataFrame:
+    """The silver rows of `tables` (source_sha256, table_seq and their keys), keys attached.
+    A column a file lacks (written by an earlier version) reads as null."""
+    schema = getattr(silver_store.empty(), entity).select(columns).schema
+    versions = tables["source_sha256"].unique().sort().to_list()
+    missing = [sha256 for sha256 in versions if not silver.exists(sha256)]
+    if missing:
+        raise RuntimeError(
+            f"the review needs the silver of {len(missing)} loaded file version(s), "
+            f"e.g. {missing[0]}, and the lake has none: rebuild the lake from landing"
         )
-
-    amounts, counts = pl.collect_all(
-        [
-            found("amount", GOAL_AMOUNT, GOAL_AMOUNT_PARTS),
-            found("count", GOAL_COUNT, GOAL_COUNT_PARTS),
-        ]
+    paths = list(silver.sources(versions, entity))
+    if not paths:
+        return pl.DataFrame(schema=schema).join(tables, on=("source_sha256", "table_seq"))
+    # A table as one integer (its version's place among the versions, its place in the file):
+    # the keys are attached by a join of that column alone, not of every column read.
+    table_id = (
+        pl.col("source_sha256").cast(pl.Enum(versions), strict=False).to_physical().cast(pl.Int64)
+        * 1_000_000
+        + pl.col("table_seq")
+    ).alias("table_id")
+    wanted = tables.select(table_id)["table_id"].implode()
+    rows = (
+        pl.scan_parquet(paths, schema=schema, missing_columns="insert", extra_columns="ignore")
+        .with_columns(table_id)
+        # rows of other versions in the same files, or of tables the facts do not hold
+        .filter(pl.col("table_id").is_in(wanted))
+        .collect()
     )
-    return pl.concat([amounts, counts], how="diagonal")
+    keys = (
+        rows.select("table_id")
+        .join(
+            tables.select(table_id, pl.exclude(schema)),
+            on="table_id",
+            how="left",
+            maintain_order="left",
+        )
+        .drop("table_id")
+    )
+    return rows.drop("table_id").hstack(keys)
 
 
-def review(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
+def _scope(con: duckdb.DuckDBPyConnection, silver: Store) -> dict[str, pl.DataFrame]:
+    """The budgets and targets of the project-years in scope, as the checks read them."""
+    tables = con.sql(SCOPE_TABLES).pl()
+    budget = _silver_rows(silver, tables, "project_budget", BUDGET_COLUMNS).with_columns(
+        pl.coalesce("annual_goal_line", "source_line").alias("goal_line")
+    )
+    targets = _silver_rows(
+        silver, tables.drop("unit_key"), "indicator_target", TARGET_COLUMNS
+    ).with_columns(
+        # the names as the indicator dimension holds them (a missing name is '')
+        pl.col("level2_name", "level3_name").fill_null(""),
+        quantitative().alias("quantitative"),
+    )
+    return {"budget": budget, "targets": targets}
+
+
+def _year_over_year(
+    con: duckdb.DuckDBPyConnection, checked: dict[str, pl.DataFrame]
+) -> pl.DataFrame:
+    """R310–R312 in SQL, over the projects with more than one year in scope only."""
+    budget, targets = checked["budget"], checked["targets"]
+    followed = budget.group_by("project_key").len().filter(pl.col("len") > 1).select("project_key")
+    con.register("review_budget", budget.join(followed, on="project_key").to_arrow())
+    con.register("review_targets", targets.join(followed, on="project_key").to_arrow())
+    rule_ids = [r for r in review_rule_ids() if r not in TABLE_CHECKS]
+    columns = ", ".join(FINDING_COLUMNS)
+    found = con.sql(
+        "\nUNION ALL\n".join(
+            f"SELECT '{rule_id}' AS rule_id, {columns} FROM ({rule_sql(rule_id)}\n)"
+            for rule_id in rule_ids
+        )
+    ).pl()
+    con.unregister("review_budget")
+    con.unregister("review_targets")
+    return found
+
+
+def _table_findings(checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    found = pl.collect_all(
+        check(checked).with_columns(pl.lit(rule_id).alias("rule_id"))
+        for rule_id, check in TABLE_CHECKS.items()
+    )
+    return pl.concat(found).select("rule_id", *FINDING_COLUMNS)
+
+
+def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.DataFrame:
+    """Per project-year in scope, what `mart.sql` turns into the mart's row: the profile, the
+    goal's money and counts, the previous year, and the findings tallied with their points."""
+    budget = checked["budget"].lazy()
+    amounts = (
+        checked["goal_amounts"]
+        .lazy()
+        .sort("position")
+        .with_columns(
+            ((pl.col("amount_yuan") == pl.col("total_yuan")) | pl.col("funding_line_agrees")).alias(
+                "agrees"
+            )
+        )
+        .group_by(TABLE_KEYS)
+        .agg(
+            pl.col("amount_yuan").first().alias("goal_amount_yuan"),
+            # DuckDB's bool_and: NULL when no amount could be compared
+            pl.when(pl.col("agrees").count() > 0)
+            .then(pl.col("agrees").all())
+            .alias("goal_money_agrees"),
+        )
+    )
+    counts = (
+        checked["goal_counts"]
+        .lazy()
+        .group_by(TABLE_KEYS)
+        .agg(
+            pl.len().cast(pl.Int64).alias("goal_counts_matched"),
+            (pl.col("indicator_value") != pl.col("stated"))
+            .sum()
+            .cast(pl.Int64)
+            .alias("goal_counts_disagreeing"),
+        )
+    )
+    previous = budget.select(
+        "project_key",
+        (pl.col("year") + 1).alias("year"),
+        pl.col("year").alias("previous_year"),
+        pl.col("total_yuan").alias("previous_total_yuan"),
+    )
+    grid = checked["profile"].lazy().drop("project_code", "source_file", "source_line")
+    # Each rule's findings per project-year (W101's weight check counts once), then the points
+    # off: a rule's points per finding, up to its cap.
+    catalogue = rules().filter(pl.col("rule_id").is_in([*review_rule_ids(), WEIGHTS_RULE]))
+    found = {rule_id: pl.col(f"found_{rule_id}") for rule_id in sorted(catalogue["rule_id"])}
+    per_rule = (
+        findings.lazy()
+        .group_by(TABLE_KEYS)
+        .agg(
+            (pl.col("rule_id") == rule_id).sum().cast(pl.Int64).alias(f"found_{rule_id}")
+            for rule_id in found
+            if rule_id != WEIGHTS_RULE
+        )
+    )
+    missing = (
+        findings.lazy()
+        .filter(pl.col("rule_id") == LEVEL1_MISSING)
+        .sort("value")
+        .group_by(TABLE_KEYS)
+        .agg(pl.col("value").str.join(", ").alias("level1_missing"))
+    )
+    weights_off = (pl.col("indicator_count") > 0) & (
+        pl.col("weights") + pl.col("execution_weight").fill_null(0) != HUNDRED
+    )
+    points_off = [
+        pl.when(found[rule_id] > 0).then(
+            pl.min_horizontal(found[rule_id] * pl.lit(points, pl.Int64), pl.lit(cap, pl.Int64))
+        )
+        for rule_id, points, cap in catalogue.select(
+            "rule_id",
+            pl.col("review_points").cast(pl.Int64),
+            pl.col("review_cap").cast(pl.Int64),
+        ).iter_rows()
+    ]
+    flagged_rules = pl.concat_str(
+        [pl.when(count > 0).then(pl.lit(rule_id)) for rule_id, count in found.items()],
+        separator=" ",
+        ignore_nulls=True,
+    )
+    return (
+        budget.select(*TABLE_KEYS, "unit_key", "project_code", "total_yuan", "execution_weight")
+        .join(grid, on=TABLE_KEYS, how="left")
+        .join(amounts, on=TABLE_KEYS, how="left")
+        .join(counts, on=TABLE_KEYS, how="left")
+        .join(previous, on=TABLE_KEYS, how="left")
+        .join(per_rule, on=TABLE_KEYS, how="left")
+        .join(missing, on=TABLE_KEYS, how="left")
+        .with_columns(weights_off.fill_null(False).cast(pl.Int64).alias(f"found_{WEIGHTS_RULE}"))
+        .with_columns(count.fill_null(0) for count in found.values())
+        .with_columns(
+            pl.sum_horizontal(found.values()).alias("findings"),
+            pl.when(flagged_rules != "").then(flagged_rules).alias("flagged_rules"),
+            pl.sum_horizontal(points_off).alias("points_off"),
+            *(found[rule_id].alias(column) for column, rule_id in COUNTED_BY_MART.items()),
+        )
+        .collect()
+    )
+
+
+def review(con: duckdb.DuckDBPyConnection, silver: Store, everything: bool = False) -> None:
     """Review again the project-years whose facts this load changed (the load's `touched`
     table), or every project-year (a warehouse built by another version of the rules), on the
-    connection that stages the load."""
+    connection that stages the load; `silver` holds the rows of every table the facts hold."""
     # The review's tables are sets (every reader orders what it shows): DuckDB may build them
     # in parallel, out of order.
     con.execute("SET preserve_insertion_order = false")
@@ -117,27 +299,21 @@ def review(con: duckdb.DuckDBPyConnection, everything: bool = False) -> None:
             "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT p.project_code, b.year "
             "FROM fact_project_budget AS b JOIN dim_project AS p USING (project_key)"
         )
-    for table, file_name in WORD_LISTS.items():
-        con.register(f"{table}_rows", pl.read_csv(REVIEW_DIR / file_name).to_arrow())
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_rows")
     con.execute((REVIEW_DIR / "scope.sql").read_text(encoding="utf-8"))
-    goals = con.sql(
-        "SELECT year, project_key, annual_goal FROM fact_project_budget "
-        "SEMI JOIN review_scope USING (project_key) WHERE annual_goal IS NOT NULL"
-    ).pl()
-    con.register("review_goal_phrase_rows", goal_phrases(goals).to_arrow())
-    con.execute("CREATE OR REPLACE TEMP TABLE review_goal_phrase AS FROM review_goal_phrase_rows")
-    con.execute((REVIEW_DIR / "goals.sql").read_text(encoding="utf-8"))
-    # Every rule's findings in one statement (DuckDB runs the rules side by side), read by the
-    # mart, then inserted in one go.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE review_new AS "
-        + "\nUNION ALL\n".join(
-            f"SELECT '{rule_id}' AS rule_id, {FINDING_COLUMNS}, "
-            f"(SELECT ingested_at FROM run_info) AS reviewed_at FROM ({rule_sql(rule_id)}\n)"
-            for rule_id in review_rule_ids()
-        )
-    )
+    checked = _scope(con, silver)
+    checked["profile"] = profile(checked["budget"], checked["targets"])
+    goals = checked["budget"].select(*TABLE_KEYS, "annual_goal").drop_nulls("annual_goal")
+    phrases = goal_phrases(goals)
+    checked["goal_amounts"] = goal_amounts(phrases, checked["budget"])
+    checked["goal_counts"] = goal_counts(phrases, checked["budget"], checked["targets"])
+    findings = pl.concat([_table_findings(checked), _year_over_year(con, checked)])
+    con.register("review_mart_rows", mart_rows(checked, findings).to_arrow())
     con.execute((REVIEW_DIR / "mart.sql").read_text(encoding="utf-8"))
-    con.execute("INSERT INTO review_finding FROM review_new")
+    con.register("review_finding_rows", findings.to_arrow())
+    con.execute(
+        f"INSERT INTO review_finding SELECT rule_id, {', '.join(FINDING_COLUMNS)}, "
+        "(SELECT ingested_at FROM run_info) FROM review_finding_rows"
+    )
+    for name in ("review_mart_rows", "review_finding_rows"):
+        con.unregister(name)
     con.execute("RESET preserve_insertion_order")
