@@ -27,20 +27,19 @@ from warehouse.review.checks import (
     LEVEL1_MISSING,
     REVIEW_DIR,
     TABLE_CHECKS,
-    TABLE_KEYS,
+    TABLE_ID,
     goal_amounts,
     goal_counts,
-    goal_phrases,
+    phrases_plan,
     profile,
     quantitative,
 )
 
 __all__ = ["REVIEW_DIR", "publish_catalogue", "review", "review_rule_ids"]
 
-# The silver columns the review reads of each table the facts hold.
+# The silver columns the review reads of each table the facts hold (their names, for the
+# year-over-year rules, are read only for the projects with more than one year in scope).
 BUDGET_COLUMNS = (
-    "source_sha256",
-    "table_seq",
     "source_line",
     "total_yuan",
     *FUNDING_COLUMNS,
@@ -49,12 +48,8 @@ BUDGET_COLUMNS = (
     "annual_goal_line",
 )
 TARGET_COLUMNS = (
-    "source_sha256",
-    "table_seq",
     "source_line",
-    "level1_name",
     "level1_en",
-    "level2_name",
     "level2_en",
     "level3_name",
     "operator",
@@ -66,6 +61,16 @@ TARGET_COLUMNS = (
     "weight",
     "year_weight",
 )
+NAME_COLUMNS = (
+    "source_line",
+    "level1_name",
+    "level2_name",
+    "level3_name",
+    "operator",
+    "target_value",
+)
+# A project-year: what the mart and the findings are keyed by.
+TABLE_KEYS = ("year", "project_key")
 # The tables the facts hold for the project-years in scope, with their keys.
 SCOPE_TABLES = """
 SELECT b.year, b.unit_key, b.project_key, p.project_code, b.source_file,
@@ -74,6 +79,8 @@ FROM fact_project_budget AS b
 JOIN dim_project AS p USING (project_key)
 SEMI JOIN review_scope USING (project_key)
 """
+# A table's names as the indicator dimension holds them (a missing name is '').
+DIMENSION_NAMES = pl.col("level2_name", "level3_name").fill_null("")
 
 
 def review_rule_ids() -> list[str]:
@@ -99,74 +106,88 @@ def publish_catalogue(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("catalogue_rows")
 
 
+def _table_ids(tables: pl.DataFrame) -> pl.DataFrame:
+    """`tables` with `table_id`: a table as one integer (its version's place among the
+    versions, its place in the file), the key every check joins on."""
+    versions = pl.Enum(tables["source_sha256"].unique().sort())
+    return tables.with_columns(_table_id(versions))
+
+
+def _table_id(versions: pl.Enum) -> pl.Expr:
+    return (
+        pl.col("source_sha256").cast(versions, strict=False).to_physical().cast(pl.Int64)
+        * 1_000_000
+        + pl.col("table_seq")
+    ).alias(TABLE_ID)
+
+
 def _silver_rows(
-    silver: Store, tables: pl.DataFrame, entity: str, columns: tuple[str, ...]
-) -> pl.DataFrame:
-    """The silver rows of `tables` (source_sha256, table_seq and their keys), keys attached.
-    A column a file lacks (written by an earlier version) reads as null."""
+    silver: Store,
+    tables: pl.DataFrame,
+    entity: str,
+    columns: tuple[str, ...],
+    *derived: pl.Expr,
+) -> pl.LazyFrame:
+    """The silver rows of `tables` (with their `table_id`): `table_id`, `columns` (a column a
+    file lacks, written by an earlier version, reads as null), with `derived` on top."""
     schema = getattr(silver_store.empty(), entity).select(columns).schema
-    versions = tables["source_sha256"].unique().sort().to_list()
+    versions = tables["source_sha256"].unique().sort()
     missing = [sha256 for sha256 in versions if not silver.exists(sha256)]
     if missing:
         raise RuntimeError(
             f"the review needs the silver of {len(missing)} loaded file version(s), "
             f"e.g. {missing[0]}, and the lake has none: rebuild the lake from landing"
         )
+    read = {"source_sha256": pl.String(), "table_seq": pl.Int32()} | dict(schema)
     paths = list(silver.sources(versions, entity))
-    if not paths:
-        return pl.DataFrame(schema=schema).join(tables, on=("source_sha256", "table_seq"))
-    # A table as one integer (its version's place among the versions, its place in the file):
-    # the keys are attached by a join of that column alone, not of every column read.
-    table_id = (
-        pl.col("source_sha256").cast(pl.Enum(versions), strict=False).to_physical().cast(pl.Int64)
-        * 1_000_000
-        + pl.col("table_seq")
-    ).alias("table_id")
-    wanted = tables.select(table_id)["table_id"].implode()
-    rows = (
-        pl.scan_parquet(paths, schema=schema, missing_columns="insert", extra_columns="ignore")
-        .with_columns(table_id)
+    scan = (
+        pl.scan_parquet(paths, schema=read, missing_columns="insert", extra_columns="ignore")
+        if paths
+        else pl.LazyFrame(schema=read)
+    )
+    return (
+        scan.with_columns(_table_id(pl.Enum(versions)))
         # rows of other versions in the same files, or of tables the facts do not hold
-        .filter(pl.col("table_id").is_in(wanted))
-        .collect()
+        .filter(pl.col(TABLE_ID).is_in(tables[TABLE_ID].implode()))
+        .select(TABLE_ID, *columns)
+        .with_columns(*derived)
     )
-    keys = (
-        rows.select("table_id")
-        .join(
-            tables.select(table_id, pl.exclude(schema)),
-            on="table_id",
-            how="left",
-            maintain_order="left",
-        )
-        .drop("table_id")
-    )
-    return rows.drop("table_id").hstack(keys)
 
 
 def _scope(con: duckdb.DuckDBPyConnection, silver: Store) -> dict[str, pl.DataFrame]:
-    """The budgets and targets of the project-years in scope, as the checks read them."""
-    tables = con.sql(SCOPE_TABLES).pl()
-    budget = _silver_rows(silver, tables, "project_budget", BUDGET_COLUMNS).with_columns(
-        pl.coalesce("annual_goal_line", "source_line").alias("goal_line")
+    """The tables in scope with their keys, and their budgets and targets as the checks read
+    them (the targets by `table_id` alone: the keys join the findings, not every row)."""
+    tables = _table_ids(con.sql(SCOPE_TABLES).pl())
+    budget, targets = pl.collect_all(
+        [
+            _silver_rows(silver, tables, "project_budget", BUDGET_COLUMNS).with_columns(
+                pl.coalesce("annual_goal_line", "source_line").alias("goal_line")
+            ),
+            _silver_rows(
+                silver,
+                tables,
+                "indicator_target",
+                TARGET_COLUMNS,
+                quantitative().alias("quantitative"),
+                pl.col("level3_name").fill_null(""),
+            ),
+        ]
     )
-    targets = _silver_rows(
-        silver, tables.drop("unit_key"), "indicator_target", TARGET_COLUMNS
-    ).with_columns(
-        # the names as the indicator dimension holds them (a missing name is '')
-        pl.col("level2_name", "level3_name").fill_null(""),
-        quantitative().alias("quantitative"),
-    )
-    return {"budget": budget, "targets": targets}
+    return {"tables": tables, "budget": tables.join(budget, on=TABLE_ID), "targets": targets}
 
 
 def _year_over_year(
-    con: duckdb.DuckDBPyConnection, checked: dict[str, pl.DataFrame]
+    con: duckdb.DuckDBPyConnection, silver: Store, checked: dict[str, pl.DataFrame]
 ) -> pl.DataFrame:
     """R310–R312 in SQL, over the projects with more than one year in scope only."""
-    budget, targets = checked["budget"], checked["targets"]
-    followed = budget.group_by("project_key").len().filter(pl.col("len") > 1).select("project_key")
-    con.register("review_budget", budget.join(followed, on="project_key").to_arrow())
-    con.register("review_targets", targets.join(followed, on="project_key").to_arrow())
+    budget = checked["budget"]
+    followed = budget.filter(pl.len().over("project_key") > 1)
+    targets = _silver_rows(
+        silver, followed, "indicator_target", NAME_COLUMNS, DIMENSION_NAMES
+    ).collect()
+    keys = followed.select(TABLE_ID, "year", "project_key", "project_code", "source_file")
+    con.register("review_budget", followed.drop("annual_goal").to_arrow())
+    con.register("review_targets", targets.join(keys, on=TABLE_ID).to_arrow())
     rule_ids = [r for r in review_rule_ids() if r not in TABLE_CHECKS]
     columns = ", ".join(FINDING_COLUMNS)
     found = con.sql(
@@ -180,12 +201,23 @@ def _year_over_year(
     return found
 
 
-def _table_findings(checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _checked(checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every check of one table at a time, with the year, project and file of its table. What
+    the checks share (the profile, the goal's amounts and counts) is computed first and kept in
+    `checked` for the mart; each step collects its independent parts together, so that Polars
+    runs them side by side."""
+    budget, targets = checked["budget"], checked["targets"]
+    goals = budget.select(TABLE_ID, "annual_goal").drop_nulls("annual_goal")
+    checked["profile"], phrases = pl.collect_all([profile(budget, targets), phrases_plan(goals)])
+    checked["goal_amounts"], checked["goal_counts"] = pl.collect_all(
+        [goal_amounts(phrases.lazy(), budget), goal_counts(phrases.lazy(), budget, targets)]
+    )
     found = pl.collect_all(
         check(checked).with_columns(pl.lit(rule_id).alias("rule_id"))
         for rule_id, check in TABLE_CHECKS.items()
     )
-    return pl.concat(found).select("rule_id", *FINDING_COLUMNS)
+    keys = checked["tables"].select(TABLE_ID, "year", "project_key", "project_code", "source_file")
+    return pl.concat(found).join(keys, on=TABLE_ID).select("rule_id", *FINDING_COLUMNS)
 
 
 def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.DataFrame:
@@ -201,7 +233,7 @@ def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
                 "agrees"
             )
         )
-        .group_by(TABLE_KEYS)
+        .group_by(TABLE_ID)
         .agg(
             pl.col("amount_yuan").first().alias("goal_amount_yuan"),
             # DuckDB's bool_and: NULL when no amount could be compared
@@ -213,7 +245,7 @@ def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
     counts = (
         checked["goal_counts"]
         .lazy()
-        .group_by(TABLE_KEYS)
+        .group_by(TABLE_ID)
         .agg(
             pl.len().cast(pl.Int64).alias("goal_counts_matched"),
             (pl.col("indicator_value") != pl.col("stated"))
@@ -228,7 +260,7 @@ def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
         pl.col("year").alias("previous_year"),
         pl.col("total_yuan").alias("previous_total_yuan"),
     )
-    grid = checked["profile"].lazy().drop("project_code", "source_file", "source_line")
+    grid = checked["profile"].lazy().drop("source_line")
     # Each rule's findings per project-year (W101's weight check counts once), then the points
     # off: a rule's points per finding, up to its cap.
     catalogue = rules().filter(pl.col("rule_id").is_in([*review_rule_ids(), WEIGHTS_RULE]))
@@ -268,10 +300,12 @@ def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
         ignore_nulls=True,
     )
     return (
-        budget.select(*TABLE_KEYS, "unit_key", "project_code", "total_yuan", "execution_weight")
-        .join(grid, on=TABLE_KEYS, how="left")
-        .join(amounts, on=TABLE_KEYS, how="left")
-        .join(counts, on=TABLE_KEYS, how="left")
+        budget.select(
+            TABLE_ID, *TABLE_KEYS, "unit_key", "project_code", "total_yuan", "execution_weight"
+        )
+        .join(grid, on=TABLE_ID, how="left")
+        .join(amounts, on=TABLE_ID, how="left")
+        .join(counts, on=TABLE_ID, how="left")
         .join(previous, on=TABLE_KEYS, how="left")
         .join(per_rule, on=TABLE_KEYS, how="left")
         .join(missing, on=TABLE_KEYS, how="left")
@@ -301,12 +335,7 @@ def review(con: duckdb.DuckDBPyConnection, silver: Store, everything: bool = Fal
         )
     con.execute((REVIEW_DIR / "scope.sql").read_text(encoding="utf-8"))
     checked = _scope(con, silver)
-    checked["profile"] = profile(checked["budget"], checked["targets"])
-    goals = checked["budget"].select(*TABLE_KEYS, "annual_goal").drop_nulls("annual_goal")
-    phrases = goal_phrases(goals)
-    checked["goal_amounts"] = goal_amounts(phrases, checked["budget"])
-    checked["goal_counts"] = goal_counts(phrases, checked["budget"], checked["targets"])
-    findings = pl.concat([_table_findings(checked), _year_over_year(con, checked)])
+    findings = pl.concat([_checked(checked), _year_over_year(con, silver, checked)])
     con.register("review_mart_rows", mart_rows(checked, findings).to_arrow())
     con.execute((REVIEW_DIR / "mart.sql").read_text(encoding="utf-8"))
     con.register("review_finding_rows", findings.to_arrow())

@@ -28,7 +28,11 @@ FINDING_COLUMNS = (
     "message",
 )
 FUNDING_COLUMNS = tuple(f"{field}_yuan" for field in FUNDING_FIELDS)
-TABLE_KEYS = ("year", "project_key")
+# A table the facts hold, as the checks key it: one integer per project-year in scope.
+TABLE_ID = "table_id"
+# What a check returns: the table, the line, and the finding's own columns (the review adds the
+# year, project and file of the table).
+CHECK_COLUMNS = ("table_id", "source_line", "column_name", "value", "evidence", "message")
 
 # What the annual goal states, as the review reads it: an amount is a money word within eight
 # characters before a number in 元 or 万元; a count is a number with a counting unit and the
@@ -71,18 +75,14 @@ def wan_text(yuan: pl.Expr) -> pl.Expr:
 
 
 def _findings(frame: pl.DataFrame | pl.LazyFrame, **columns: pl.Expr | str) -> pl.LazyFrame:
-    """Offending rows as findings: the lineage of the row, then the finding's own columns."""
-    lineage = {name: pl.col(name) for name in FINDING_COLUMNS[:5]}
-    chosen = lineage | {
+    """Offending rows as findings: their table and line, then the finding's own columns."""
+    chosen = {"source_line": pl.col("source_line")} | {
         name: pl.col(value) if isinstance(value, str) else value for name, value in columns.items()
     }
     return frame.lazy().select(
-        pl.col("year").cast(pl.Int32),
-        pl.col("project_key").cast(pl.Int32),
-        chosen["project_code"].cast(pl.String).alias("project_code"),
-        chosen["source_file"].cast(pl.String).alias("source_file"),
+        TABLE_ID,
         chosen["source_line"].cast(pl.Int32).alias("source_line"),
-        *(chosen[name].cast(pl.String).alias(name) for name in FINDING_COLUMNS[5:]),
+        *(chosen[name].cast(pl.String).alias(name) for name in CHECK_COLUMNS[2:]),
     )
 
 
@@ -93,7 +93,7 @@ def quantitative() -> pl.Expr:
     ).is_not_null()
 
 
-def profile(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
+def profile(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.LazyFrame:
     """What the completeness checks and the mart read of each project-year's grid, in one pass:
     counts, the dimensions present, the weights (本年权重 where the table has them)."""
 
@@ -103,7 +103,7 @@ def profile(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
     has_year_weights = pl.col("year_weight").is_not_null().any()
     grids = (
         targets.lazy()
-        .group_by(TABLE_KEYS)
+        .group_by(TABLE_ID)
         .agg(
             pl.len().cast(pl.Int64).alias("indicator_count"),
             pl.col("quantitative").sum().cast(pl.Int64).alias("quantitative_count"),
@@ -124,27 +124,25 @@ def profile(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
     flags = ("has_output", "has_outcome", "has_satisfaction", "cost_at_level1", "has_cost")
     return (
         budget.lazy()
-        .select(*TABLE_KEYS, "project_code", "source_file", "source_line")
-        .join(grids, on=TABLE_KEYS, how="left")
+        .select(TABLE_ID, "source_line")
+        .join(grids, on=TABLE_ID, how="left")
         .with_columns(
             pl.col("indicator_count", "quantitative_count").fill_null(0),
             pl.col(*flags, "has_quantity", "has_quality").fill_null(False),
         )
-        .collect()
     )
 
 
-def goal_phrases(goals: pl.DataFrame) -> pl.DataFrame:
-    """Every amount and count the annual goals state, one row each: year, project_key, kind
-    ('amount' | 'count'), phrase, its place among the goal's phrases of that kind, digits, unit,
-    and a count's words."""
+def phrases_plan(goals: pl.DataFrame) -> pl.LazyFrame:
+    """Every amount and count the annual goals state, one row each: the goal's other columns
+    (its keys), kind ('amount' | 'count'), phrase, its place among the goal's phrases of that
+    kind, digits, unit, and a count's words."""
 
     def found(kind: str, pattern: str, parts: str) -> pl.LazyFrame:
         return (
             goals.lazy()
             .select(
-                "year",
-                "project_key",
+                pl.exclude("annual_goal"),
                 pl.col("annual_goal").str.extract_all(pattern).alias("phrase"),
             )
             .with_columns(
@@ -159,16 +157,20 @@ def goal_phrases(goals: pl.DataFrame) -> pl.DataFrame:
             .unnest("parts")
         )
 
-    amounts, counts = pl.collect_all(
+    return pl.concat(
         [
             found("amount", GOAL_AMOUNT, GOAL_AMOUNT_PARTS),
             found("count", GOAL_COUNT, GOAL_COUNT_PARTS),
-        ]
+        ],
+        how="diagonal",
     )
-    return pl.concat([amounts, counts], how="diagonal")
 
 
-def goal_amounts(phrases: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
+def goal_phrases(goals: pl.DataFrame) -> pl.DataFrame:
+    return phrases_plan(goals).collect()
+
+
+def goal_amounts(phrases: pl.LazyFrame, budget: pl.DataFrame) -> pl.LazyFrame:
     """The amounts the goal states for the project itself, in yuan, beside its total and
     funding lines."""
     scale = pl.when(pl.col("unit_raw") == "万元").then(10_000).otherwise(1)
@@ -176,26 +178,25 @@ def goal_amounts(phrases: pl.DataFrame, budget: pl.DataFrame) -> pl.DataFrame:
         phrases.lazy()
         .filter((pl.col("kind") == "amount") & ~pl.col("phrase").str.contains(PER_UNIT_AMOUNT))
         .select(
-            *TABLE_KEYS,
+            TABLE_ID,
             "phrase",
             "position",
             (pl.col("digits").cast(AMOUNT, strict=False) * scale).cast(AMOUNT).alias("amount_yuan"),
         )
         .drop_nulls("amount_yuan")
         .join(
-            budget.lazy().select(*TABLE_KEYS, pl.col("total_yuan", *FUNDING_COLUMNS).cast(AMOUNT)),
-            on=TABLE_KEYS,
+            budget.lazy().select(TABLE_ID, pl.col("total_yuan", *FUNDING_COLUMNS).cast(AMOUNT)),
+            on=TABLE_ID,
         )
         .with_columns(
             pl.any_horizontal(pl.col(column) == pl.col("amount_yuan") for column in FUNDING_COLUMNS)
             .fill_null(False)
             .alias("funding_line_agrees")
         )
-        .collect()
     )
 
 
-def goal_counts(phrases: pl.DataFrame, budget: pl.DataFrame, targets: pl.DataFrame) -> pl.DataFrame:
+def goal_counts(phrases: pl.LazyFrame, budget: pl.DataFrame, targets: pl.DataFrame) -> pl.LazyFrame:
     """Each count the goal states, matched to the indicator of the same unit whose name shares
     the most two-character pieces with the words before it — at least two, and more than any
     other indicator of the table."""
@@ -204,16 +205,10 @@ def goal_counts(phrases: pl.DataFrame, budget: pl.DataFrame, targets: pl.DataFra
         phrases.lazy()
         .filter(pl.col("kind") == "count")
         .join(units, left_on="unit_raw", right_on="unit")
-        .join(
-            budget.lazy().select(
-                *TABLE_KEYS, "goal_line", pl.col("source_file").alias("goal_file")
-            ),
-            on=TABLE_KEYS,
-        )
+        .join(budget.lazy().select(TABLE_ID, "goal_line"), on=TABLE_ID)
         .select(
-            *TABLE_KEYS,
+            TABLE_ID,
             "goal_line",
-            "goal_file",
             "phrase",
             pl.col("words").alias("context"),
             pl.col("canonical").alias("unit"),
@@ -225,45 +220,44 @@ def goal_counts(phrases: pl.DataFrame, budget: pl.DataFrame, targets: pl.DataFra
         .filter(pl.col("quantitative"))
         .join(units, left_on="measure_unit", right_on="unit")
         .select(
-            *TABLE_KEYS,
+            TABLE_ID,
             pl.col("canonical").alias("unit"),
             "level3_name",
             pl.coalesce("target_value", "year_target_value").cast(AMOUNT).alias("indicator_value"),
-            "source_file",
             "source_line",
         )
     )
-    candidates = counts.join(counted, on=[*TABLE_KEYS, "unit"]).collect()
+    candidates = counts.join(counted, on=[TABLE_ID, "unit"])
     # The pieces a count's words share with a name, measured once per distinct pair: goals and
     # names repeat (a unit's projects are written alike).
-    pairs = candidates.select("context", "level3_name").unique().with_row_index("pair")
+    pair = ["context", "level3_name"]
     shared = (
-        pairs.lazy()
+        candidates.select(pair)
+        .unique()
         .with_columns(
             pl.int_ranges(0, pl.col("context").str.len_chars().cast(pl.Int64) - 1).alias("start")
         )
         .explode("start")
         .drop_nulls("start")
-        .select("pair", "level3_name", pl.col("context").str.slice("start", 2).alias("piece"))
-        .unique(["pair", "piece"])
+        .select(*pair, pl.col("context").str.slice("start", 2).alias("piece"))
+        .unique()
         .filter(pl.col("level3_name").str.contains(pl.col("piece"), literal=True))
-        .group_by("pair")
+        .group_by(pair)
         .agg(pl.len().cast(pl.Int64).alias("shared"))
     )
     matched = (
-        candidates.lazy()
-        .join(pairs.lazy().join(shared, on="pair"), on=["context", "level3_name"])
+        candidates.join(shared, on=pair)
         .filter(pl.col("shared") >= 2)
-        .drop("context", "pair")
+        .drop("context")
         .unique()  # a goal that repeats a sentence states its counts twice: each pair once
         .with_columns(
-            pl.col("shared").max().over([*TABLE_KEYS, "phrase"]).alias("best"),
-            pl.len().over([*TABLE_KEYS, "phrase", "shared"]).alias("tied"),
+            pl.col("shared").max().over([TABLE_ID, "phrase"]).alias("best"),
+            pl.len().over([TABLE_ID, "phrase", "shared"]).alias("tied"),
         )
         .filter((pl.col("shared") == pl.col("best")) & (pl.col("tied") == 1))
         .drop("best", "tied")
     )
-    return matched.collect()
+    return matched
 
 
 def _missing(
@@ -344,15 +338,9 @@ def r304_goal_money(checked: dict[str, pl.DataFrame]) -> pl.LazyFrame:
             pl.col("amount_yuan").ne_missing(pl.col("total_yuan")) & ~pl.col("funding_line_agrees")
         )
     )
-    budget = (
-        checked["budget"]
-        .lazy()
-        .select(
-            *TABLE_KEYS, "project_code", "source_file", pl.col("goal_line").alias("source_line")
-        )
-    )
+    budget = checked["budget"].lazy().select(TABLE_ID, pl.col("goal_line").alias("source_line"))
     return _findings(
-        amounts.join(budget, on=TABLE_KEYS),
+        amounts.join(budget, on=TABLE_ID),
         column_name=pl.lit("annual_goal"),
         value=wan_text(pl.col("amount_yuan")),
         evidence="phrase",
@@ -367,12 +355,8 @@ def r304_goal_money(checked: dict[str, pl.DataFrame]) -> pl.LazyFrame:
 
 def r305_goal_count(checked: dict[str, pl.DataFrame]) -> pl.LazyFrame:
     """A count the annual goal states differs from the target of the indicator matched to it."""
-    budget = checked["budget"].lazy().select(*TABLE_KEYS, "project_code")
     disagreeing = (
-        checked["goal_counts"]
-        .lazy()
-        .filter(pl.col("indicator_value") != pl.col("stated"))
-        .join(budget, on=TABLE_KEYS)
+        checked["goal_counts"].lazy().filter(pl.col("indicator_value") != pl.col("stated"))
     )
     return _findings(
         disagreeing,
