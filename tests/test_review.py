@@ -4,6 +4,7 @@ a corrected copy of the sample, the year-over-year rules on a second year, and t
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,9 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assets.lake import Lake
 from expectations.catalogue import rules
 from tests.browser import chromium, screenshot
 from tests.conftest import SAMPLE_NAME, Workspace, replace_line
+from warehouse import review as review_module
 from warehouse.load import build_fingerprint
 from warehouse.query import answer
 from warehouse.report import page_name
@@ -178,6 +181,40 @@ def test_the_year_over_year_columns(tripped: Workspace):
     assert tripped.sql("SELECT count(*), count(DISTINCT reviewed_at) FROM mart_target_review") == [
         (10, 2)
     ]
+
+
+def test_the_review_in_parts_finds_what_it_finds_at_once(
+    tripped: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The review reads a part of the scope at a time and writes when enough is gathered:
+    parts of two tables, a write every five findings, give the published review exactly."""
+    columns = {
+        "review_finding": "* EXCLUDE (reviewed_at)",
+        "mart_target_review": "* EXCLUDE (reviewed_at)",
+    }
+
+    def published(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+        return {
+            table: con.sql(f"SELECT {chosen} FROM {table} ORDER BY ALL").fetchall()
+            for table, chosen in columns.items()
+        }
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(tripped.settings.warehouse_path, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        before = published(con)
+        monkeypatch.setattr(review_module, "CHUNK_TABLES", 2)
+        monkeypatch.setattr(review_module, "INSERT_ROWS", 5)
+        con.execute("CREATE TEMP TABLE run_info AS SELECT now()::TIMESTAMP AS ingested_at")
+        review_module.review(con, Lake(tripped.settings.data_dir).silver, everything=True)
+        assert published(con) == before
+        assert {table: len(rows) for table, rows in before.items()} == {
+            "review_finding": 39,
+            "mart_target_review": 10,
+        }
+    finally:
+        con.close()
 
 
 def test_every_rule_of_the_review_has_a_case_here_or_in_the_sample(

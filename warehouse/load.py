@@ -151,9 +151,10 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
 
 
 def build_fingerprint() -> str:
-    """What a warehouse file is built with besides its data: DDL, views, the review's SQL and
-    lists, the rule catalogue. A file built with other ones is upgraded by the next run (new
-    tables and columns, views replaced, every project reviewed again), new data or not."""
+    """What a warehouse file is built with besides its data: DDL, views, the review's checks
+    (Polars and SQL) and lists, the rule catalogue. A file built with other ones is upgraded
+    by the next run (new tables and columns, views replaced, every project reviewed again),
+    new data or not."""
     digest = hashlib.sha256()
     for path in [
         *sql_files(DDL_DIR),
@@ -161,7 +162,7 @@ def build_fingerprint() -> str:
         *sorted(REVIEW_DIR.iterdir()),
         CATALOGUE_PATH,
     ]:
-        if path.suffix in {".sql", ".csv"}:
+        if path.suffix in {".sql", ".csv", ".py"}:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -12,6 +12,8 @@ files beside them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import polars as pl
 
@@ -39,9 +41,7 @@ __all__ = ["REVIEW_DIR", "publish_catalogue", "review", "review_rule_ids"]
 
 # The silver columns the review reads of each table the facts hold (their names, for the
 # year-over-year rules, are read only for the projects with more than one year in scope).
-BUDGET_COLUMNS = (
-    "source_line",
-    "total_yuan",
+GOAL_COLUMNS = (
     *FUNDING_COLUMNS,
     "execution_weight",
     "annual_goal",
@@ -74,11 +74,19 @@ TABLE_KEYS = ("year", "project_key")
 # The tables the facts hold for the project-years in scope, with their keys.
 SCOPE_TABLES = """
 SELECT b.year, b.unit_key, b.project_key, p.project_code, b.source_file,
-       b.source_sha256, b.source_table AS table_seq
+       b.source_sha256, b.source_table AS table_seq, b.source_line, b.total_yuan
 FROM fact_project_budget AS b
 JOIN dim_project AS p USING (project_key)
 SEMI JOIN review_scope USING (project_key)
 """
+# The tables the review reads at a time (about 420,000 target rows at the sample's density),
+# and the findings it gathers before writing them.
+CHUNK_TABLES = 50_000
+INSERT_ROWS = 1_000_000
+FINDINGS_INSERT = (
+    f"INSERT INTO review_finding SELECT rule_id, {', '.join(FINDING_COLUMNS)}, "
+    "(SELECT ingested_at FROM run_info) FROM review_finding_rows"
+)
 # A table's names as the indicator dimension holds them (a missing name is '').
 DIMENSION_NAMES = pl.col("level2_name", "level3_name").fill_null("")
 
@@ -106,14 +114,28 @@ def publish_catalogue(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("catalogue_rows")
 
 
-def _table_ids(tables: pl.DataFrame) -> pl.DataFrame:
-    """`tables` with `table_id`: a table as one integer (its version's place among the
-    versions, its place in the file), the key every check joins on."""
-    versions = pl.Enum(tables["source_sha256"].unique().sort())
-    return tables.with_columns(_table_id(versions))
+@dataclass(frozen=True)
+class Scope:
+    """The tables the facts hold for the project-years in scope, with their keys and
+    `table_id`: a table as one integer (its version's place among `versions`, its place in
+    the file), the key every check joins on."""
+
+    tables: pl.DataFrame
+    versions: pl.Enum
+
+    @classmethod
+    def of(cls, tables: pl.DataFrame) -> Scope:
+        versions = pl.Enum(tables["source_sha256"].unique().sort())
+        return cls(tables.with_columns(table_id(versions)), versions)
+
+    def chunks(self, size: int) -> list[Scope]:
+        """The scope in parts of at most `size` tables, a year's tables together as far as the
+        size allows (silver is partitioned by year: a part reads its years' files only)."""
+        ordered = self.tables.sort("year", "source_sha256", "table_seq")
+        return [Scope(part, self.versions) for part in ordered.iter_slices(size)]
 
 
-def _table_id(versions: pl.Enum) -> pl.Expr:
+def table_id(versions: pl.Enum) -> pl.Expr:
     return (
         pl.col("source_sha256").cast(versions, strict=False).to_physical().cast(pl.Int64)
         * 1_000_000
@@ -123,22 +145,23 @@ def _table_id(versions: pl.Enum) -> pl.Expr:
 
 def _silver_rows(
     silver: Store,
-    tables: pl.DataFrame,
+    scope: Scope,
     entity: str,
     columns: tuple[str, ...],
     *derived: pl.Expr,
 ) -> pl.LazyFrame:
-    """The silver rows of `tables` (with their `table_id`): `table_id`, `columns` (a column a
-    file lacks, written by an earlier version, reads as null), with `derived` on top."""
+    """The silver rows of the scope's tables: `table_id`, `columns` (a column a file lacks,
+    written by an earlier version, reads as null), with `derived` on top."""
     schema = getattr(silver_store.empty(), entity).select(columns).schema
-    versions = tables["source_sha256"].unique().sort()
+    versions = scope.tables["source_sha256"].unique().sort()
     missing = [sha256 for sha256 in versions if not silver.exists(sha256)]
     if missing:
         raise RuntimeError(
             f"the review needs the silver of {len(missing)} loaded file version(s), "
             f"e.g. {missing[0]}, and the lake has none: rebuild the lake from landing"
         )
-    read = {"source_sha256": pl.String(), "table_seq": pl.Int32()} | dict(schema)
+    read = {"source_sha256": pl.String(), "table_seq": pl.Int32(), "year": pl.Int32()}
+    read |= dict(schema)
     paths = list(silver.sources(versions, entity))
     scan = (
         pl.scan_parquet(paths, schema=read, missing_columns="insert", extra_columns="ignore")
@@ -146,26 +169,25 @@ def _silver_rows(
         else pl.LazyFrame(schema=read)
     )
     return (
-        scan.with_columns(_table_id(pl.Enum(versions)))
+        # the files of other years are skipped by their statistics
+        scan.filter(pl.col("year").is_in(scope.tables["year"].unique().implode()))
+        .with_columns(table_id(scope.versions))
         # rows of other versions in the same files, or of tables the facts do not hold
-        .filter(pl.col(TABLE_ID).is_in(tables[TABLE_ID].implode()))
+        .filter(pl.col(TABLE_ID).is_in(scope.tables[TABLE_ID].implode()))
         .select(TABLE_ID, *columns)
         .with_columns(*derived)
     )
 
 
-def _scope(con: duckdb.DuckDBPyConnection, silver: Store) -> dict[str, pl.DataFrame]:
-    """The tables in scope with their keys, and their budgets and targets as the checks read
-    them (the targets by `table_id` alone: the keys join the findings, not every row)."""
-    tables = _table_ids(con.sql(SCOPE_TABLES).pl())
+def _read(silver: Store, scope: Scope) -> dict[str, pl.DataFrame]:
+    """The budgets and targets of a part of the scope, as the checks read them (the targets by
+    `table_id` alone: the keys join the findings, not every row)."""
     budget, targets = pl.collect_all(
         [
-            _silver_rows(silver, tables, "project_budget", BUDGET_COLUMNS).with_columns(
-                pl.coalesce("annual_goal_line", "source_line").alias("goal_line")
-            ),
+            _silver_rows(silver, scope, "project_budget", GOAL_COLUMNS),
             _silver_rows(
                 silver,
-                tables,
+                scope,
                 "indicator_target",
                 TARGET_COLUMNS,
                 quantitative().alias("quantitative"),
@@ -173,20 +195,23 @@ def _scope(con: duckdb.DuckDBPyConnection, silver: Store) -> dict[str, pl.DataFr
             ),
         ]
     )
-    return {"tables": tables, "budget": tables.join(budget, on=TABLE_ID), "targets": targets}
+    return {
+        "tables": scope.tables,
+        "budget": scope.tables.join(budget, on=TABLE_ID).with_columns(
+            pl.coalesce("annual_goal_line", "source_line").alias("goal_line")
+        ),
+        "targets": targets,
+    }
 
 
-def _year_over_year(
-    con: duckdb.DuckDBPyConnection, silver: Store, checked: dict[str, pl.DataFrame]
-) -> pl.DataFrame:
+def _year_over_year(con: duckdb.DuckDBPyConnection, silver: Store, scope: Scope) -> pl.DataFrame:
     """R310–R312 in SQL, over the projects with more than one year in scope only."""
-    budget = checked["budget"]
-    followed = budget.filter(pl.len().over("project_key") > 1)
+    followed = Scope(scope.tables.filter(pl.len().over("project_key") > 1), scope.versions)
     targets = _silver_rows(
         silver, followed, "indicator_target", NAME_COLUMNS, DIMENSION_NAMES
     ).collect()
-    keys = followed.select(TABLE_ID, "year", "project_key", "project_code", "source_file")
-    con.register("review_budget", followed.drop("annual_goal").to_arrow())
+    keys = followed.tables.select(TABLE_ID, "year", "project_key", "project_code", "source_file")
+    con.register("review_budget", followed.tables.to_arrow())
     con.register("review_targets", targets.join(keys, on=TABLE_ID).to_arrow())
     rule_ids = [r for r in review_rule_ids() if r not in TABLE_CHECKS]
     columns = ", ".join(FINDING_COLUMNS)
@@ -220,9 +245,12 @@ def _checked(checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(found).join(keys, on=TABLE_ID).select("rule_id", *FINDING_COLUMNS)
 
 
-def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.DataFrame:
+def mart_rows(
+    checked: dict[str, pl.DataFrame], findings: pl.DataFrame, totals: pl.DataFrame
+) -> pl.DataFrame:
     """Per project-year in scope, what `mart.sql` turns into the mart's row: the profile, the
-    goal's money and counts, the previous year, and the findings tallied with their points."""
+    goal's money and counts, the previous year (from `totals`, every table in scope: it may
+    sit in another part), and the findings tallied with their points."""
     budget = checked["budget"].lazy()
     amounts = (
         checked["goal_amounts"]
@@ -254,7 +282,7 @@ def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
             .alias("goal_counts_disagreeing"),
         )
     )
-    previous = budget.select(
+    previous = totals.lazy().select(
         "project_key",
         (pl.col("year") + 1).alias("year"),
         pl.col("year").alias("previous_year"),
@@ -321,6 +349,28 @@ def mart_rows(checked: dict[str, pl.DataFrame], findings: pl.DataFrame) -> pl.Da
     )
 
 
+def _insert(con: duckdb.DuckDBPyConnection, name: str, rows: pl.DataFrame, sql: str) -> None:
+    """Run `sql` (an INSERT) over `rows`, registered as `name` for its time."""
+    con.register(name, rows.to_arrow())
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister(name)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection, found: list[pl.DataFrame], rows: list[pl.DataFrame]
+) -> None:
+    """Insert the findings and mart rows gathered so far, and forget them."""
+    if rows:
+        mart = (REVIEW_DIR / "mart.sql").read_text(encoding="utf-8")
+        _insert(con, "review_mart_rows", pl.concat(rows, how="vertical_relaxed"), mart)
+    if found:
+        _insert(con, "review_finding_rows", pl.concat(found), FINDINGS_INSERT)
+    found.clear()
+    rows.clear()
+
+
 def review(con: duckdb.DuckDBPyConnection, silver: Store, everything: bool = False) -> None:
     """Review again the project-years whose facts this load changed (the load's `touched`
     table), or every project-year (a warehouse built by another version of the rules), on the
@@ -334,15 +384,18 @@ def review(con: duckdb.DuckDBPyConnection, silver: Store, everything: bool = Fal
             "FROM fact_project_budget AS b JOIN dim_project AS p USING (project_key)"
         )
     con.execute((REVIEW_DIR / "scope.sql").read_text(encoding="utf-8"))
-    checked = _scope(con, silver)
-    findings = pl.concat([_checked(checked), _year_over_year(con, silver, checked)])
-    con.register("review_mart_rows", mart_rows(checked, findings).to_arrow())
-    con.execute((REVIEW_DIR / "mart.sql").read_text(encoding="utf-8"))
-    con.register("review_finding_rows", findings.to_arrow())
-    con.execute(
-        f"INSERT INTO review_finding SELECT rule_id, {', '.join(FINDING_COLUMNS)}, "
-        "(SELECT ingested_at FROM run_info) FROM review_finding_rows"
-    )
-    for name in ("review_mart_rows", "review_finding_rows"):
-        con.unregister(name)
+    scope = Scope.of(con.sql(SCOPE_TABLES).pl())
+    yearly = _year_over_year(con, silver, scope)
+    # A part of the scope at a time: the review holds a part's rows, never the whole load's.
+    # What the parts find is written in a few large inserts (each insert writes its row groups).
+    found: list[pl.DataFrame] = [yearly]
+    rows: list[pl.DataFrame] = []
+    for part in scope.chunks(CHUNK_TABLES):
+        checked = _read(silver, part)
+        found.append(_checked(checked))
+        held = yearly.join(part.tables, on=TABLE_KEYS, how="semi")
+        rows.append(mart_rows(checked, pl.concat([found[-1], held]), scope.tables))
+        if sum(frame.height for frame in found) >= INSERT_ROWS:
+            _write(con, found, rows)
+    _write(con, found, rows)
     con.execute("RESET preserve_insertion_order")

@@ -45,9 +45,8 @@ GOAL_COUNT = (
     r"(?P<words>[^0-9.\s，,。；;、:：()（）<>《》“”\"]{0,12})(?P<digits>[0-9]+)"
     r"(?P<unit_raw>[个处次人名家所场期批项户套台辆本份篇条座块张间支队])"
 )
-# A phrase's parts, read from its end: cheaper than matching the whole pattern again.
+# An amount's parts, read from its end: cheaper than matching the whole pattern again.
 GOAL_AMOUNT_PARTS = r"(?P<digits>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit_raw>万元|元)$"
-GOAL_COUNT_PARTS = r"^(?P<words>[^0-9]*)(?P<digits>[0-9]+)(?P<unit_raw>.)$"
 # An amount stated per head or per unit is a standard, not the project's money.
 PER_UNIT_AMOUNT = "每|人均|/人|标准|单价"
 AMOUNT = pl.Decimal(38, 4)
@@ -138,7 +137,7 @@ def phrases_plan(goals: pl.DataFrame) -> pl.LazyFrame:
     (its keys), kind ('amount' | 'count'), phrase, its place among the goal's phrases of that
     kind, digits, unit, and a count's words."""
 
-    def found(kind: str, pattern: str, parts: str) -> pl.LazyFrame:
+    def found(kind: str, pattern: str, parts: list[pl.Expr]) -> pl.LazyFrame:
         return (
             goals.lazy()
             .select(
@@ -150,17 +149,23 @@ def phrases_plan(goals: pl.DataFrame) -> pl.LazyFrame:
             )
             .explode("phrase", "position")
             .drop_nulls("phrase")
-            .with_columns(
-                pl.lit(kind).alias("kind"),
-                pl.col("phrase").str.extract_groups(parts).alias("parts"),
-            )
-            .unnest("parts")
+            .with_columns(pl.lit(kind).alias("kind"), *parts)
         )
 
+    phrase = pl.col("phrase")
+    amount_parts = phrase.str.extract_groups(GOAL_AMOUNT_PARTS).struct.unnest()
+    # a count is words (no digit), digits and a one-character unit: cut, not matched again
+    count_body = phrase.str.head(-1)
+    words = count_body.str.strip_chars_end("0123456789")
+    count_parts = [
+        words.alias("words"),
+        count_body.str.slice(words.str.len_chars()).alias("digits"),
+        phrase.str.tail(1).alias("unit_raw"),
+    ]
     return pl.concat(
         [
-            found("amount", GOAL_AMOUNT, GOAL_AMOUNT_PARTS),
-            found("count", GOAL_COUNT, GOAL_COUNT_PARTS),
+            found("amount", GOAL_AMOUNT, [amount_parts]),
+            found("count", GOAL_COUNT, count_parts),
         ],
         how="diagonal",
     )
