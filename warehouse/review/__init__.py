@@ -6,8 +6,8 @@ time are Polars expressions (`checks.py`) over the silver rows of the tables the
 read straight from Parquet, the fastest copy of those rows there is; the year-over-year checks
 compare project-years in SQL (`R310.sql` …). `mart.sql` turns their findings into one row per
 project-year with a score. Only the projects whose facts changed are reviewed again (every year
-of each, for the year-over-year rules); the word and unit lists the checks read are the CSV
-files beside them.
+of each, for the year-over-year rules), a year or `CHUNK_TABLES` tables at a time; the word and
+unit lists the checks read are the CSV files beside them.
 """
 
 from __future__ import annotations
@@ -238,9 +238,8 @@ def _year_over_year(con: duckdb.DuckDBPyConnection, silver: Store, scope: Scope)
 
 def _checked(checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Every check of one table at a time, with the year, project and file of its table. What
-    the checks share (the profile, the goal's amounts and counts) is computed first and kept in
-    `checked` for the mart; each step collects its independent parts together, so that Polars
-    runs them side by side."""
+    the checks share (the profile, the goal's amounts and counts) is computed once, first, and
+    kept in `checked` for the mart."""
     budget, targets = checked["budget"], checked["targets"]
     goals = budget.select(TABLE_ID, "annual_goal").drop_nulls("annual_goal")
     checked["profile"], phrases = pl.collect_all([profile(budget, targets), phrases_plan(goals)])
