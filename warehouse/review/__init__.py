@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from assets.lake import Store
+from assets.lake import Sources, Store
 from assets.silver import store as silver_store
 from expectations.catalogue import rules
 from expectations.table_rules import HUNDRED, WEIGHTS_RULE
@@ -119,15 +119,39 @@ def publish_catalogue(con: duckdb.DuckDBPyConnection) -> None:
 class Scope:
     """The tables the facts hold for the project-years in scope, with their keys and
     `table_id`: a table as one integer (its version's place among `versions`, its place in
-    the file), the key every check joins on."""
+    the file), the key every check joins on; `files`: the silver files of every version in
+    scope, per entity (looked up once, from the versions' markers)."""
 
     tables: pl.DataFrame
     versions: pl.Enum
+    files: dict[str, Sources]
 
     @classmethod
-    def of(cls, tables: pl.DataFrame) -> Scope:
-        versions = pl.Enum(tables["source_sha256"].unique().sort())
-        return cls(tables.with_columns(table_id(versions)), versions)
+    def of(cls, tables: pl.DataFrame, silver: Store) -> Scope:
+        versions = tables["source_sha256"].unique().sort()
+        missing = [sha256 for sha256 in versions if not silver.exists(sha256)]
+        if missing:
+            raise RuntimeError(
+                f"the review needs the silver of {len(missing)} loaded file version(s), "
+                f"e.g. {missing[0]}, and the lake has none: rebuild the lake from landing"
+            )
+        files = {entity: silver.sources(versions, entity) for entity in silver_store.ENTITIES}
+        enum = pl.Enum(versions)
+        return cls(tables.with_columns(table_id(enum)), enum, files)
+
+    def part(self, tables: pl.DataFrame) -> Scope:
+        return Scope(tables, self.versions, self.files)
+
+    def keys(self) -> pl.DataFrame:
+        """What a finding says of its table: its year, project and file."""
+        return self.tables.select(TABLE_ID, "year", "project_key", "project_code", "source_file")
+
+    def paths(self, entity: str) -> list[str]:
+        """The silver files of `entity` that hold rows of this scope's versions."""
+        held = set(self.tables["source_sha256"].unique())
+        return [
+            path for path, versions in self.files[entity].items() if held.intersection(versions)
+        ]
 
     def chunks(self, size: int) -> list[Scope]:
         """The scope in parts of at most `size` tables, whole years together as far as the size
@@ -142,7 +166,7 @@ class Scope:
                 start, held = start + held, 0
             held += tables
         parts.append(ordered.slice(start, held))
-        return [Scope(piece, self.versions) for part in parts for piece in part.iter_slices(size)]
+        return [self.part(piece) for part in parts for piece in part.iter_slices(size)]
 
 
 def table_id(versions: pl.Enum) -> pl.Expr:
@@ -154,25 +178,14 @@ def table_id(versions: pl.Enum) -> pl.Expr:
 
 
 def _silver_rows(
-    silver: Store,
-    scope: Scope,
-    entity: str,
-    columns: tuple[str, ...],
-    *derived: pl.Expr,
+    scope: Scope, entity: str, columns: tuple[str, ...], *derived: pl.Expr
 ) -> pl.LazyFrame:
     """The silver rows of the scope's tables: `table_id`, `columns` (a column a file lacks,
     written by an earlier version, reads as null), with `derived` on top."""
     schema = getattr(silver_store.empty(), entity).select(columns).schema
-    versions = scope.tables["source_sha256"].unique().sort()
-    missing = [sha256 for sha256 in versions if not silver.exists(sha256)]
-    if missing:
-        raise RuntimeError(
-            f"the review needs the silver of {len(missing)} loaded file version(s), "
-            f"e.g. {missing[0]}, and the lake has none: rebuild the lake from landing"
-        )
     read = {"source_sha256": pl.String(), "table_seq": pl.Int32(), "year": pl.Int32()}
     read |= dict(schema)
-    paths = list(silver.sources(versions, entity))
+    paths = scope.paths(entity)
     scan = (
         pl.scan_parquet(paths, schema=read, missing_columns="insert", extra_columns="ignore")
         if paths
@@ -189,14 +202,13 @@ def _silver_rows(
     )
 
 
-def _read(silver: Store, scope: Scope) -> dict[str, pl.DataFrame]:
+def _read(scope: Scope) -> dict[str, pl.DataFrame]:
     """The budgets and targets of a part of the scope, as the checks read them (the targets by
     `table_id` alone: the keys join the findings, not every row)."""
     budget, targets = pl.collect_all(
         [
-            _silver_rows(silver, scope, "project_budget", GOAL_COLUMNS),
+            _silver_rows(scope, "project_budget", GOAL_COLUMNS),
             _silver_rows(
-                silver,
                 scope,
                 "indicator_target",
                 TARGET_COLUMNS,
@@ -206,7 +218,6 @@ def _read(silver: Store, scope: Scope) -> dict[str, pl.DataFrame]:
         ]
     )
     return {
-        "tables": scope.tables,
         "budget": scope.tables.join(budget, on=TABLE_ID).with_columns(
             pl.coalesce("annual_goal_line", "source_line").alias("goal_line")
         ),
@@ -214,15 +225,12 @@ def _read(silver: Store, scope: Scope) -> dict[str, pl.DataFrame]:
     }
 
 
-def _year_over_year(con: duckdb.DuckDBPyConnection, silver: Store, scope: Scope) -> pl.DataFrame:
+def _year_over_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """R310–R312 in SQL, over the projects with more than one year in scope only."""
-    followed = Scope(scope.tables.filter(pl.len().over("project_key") > 1), scope.versions)
-    targets = _silver_rows(
-        silver, followed, "indicator_target", NAME_COLUMNS, DIMENSION_NAMES
-    ).collect()
-    keys = followed.tables.select(TABLE_ID, "year", "project_key", "project_code", "source_file")
+    followed = scope.part(scope.tables.filter(pl.len().over("project_key") > 1))
+    targets = _silver_rows(followed, "indicator_target", NAME_COLUMNS, DIMENSION_NAMES).collect()
     con.register("review_budget", followed.tables.to_arrow())
-    con.register("review_targets", targets.join(keys, on=TABLE_ID).to_arrow())
+    con.register("review_targets", targets.join(followed.keys(), on=TABLE_ID).to_arrow())
     rule_ids = [r for r in review_rule_ids() if r not in TABLE_CHECKS]
     columns = ", ".join(FINDING_COLUMNS)
     found = con.sql(
@@ -236,7 +244,7 @@ def _year_over_year(con: duckdb.DuckDBPyConnection, silver: Store, scope: Scope)
     return found
 
 
-def _checked(checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _checked(scope: Scope, checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Every check of one table at a time, with the year, project and file of its table. What
     the checks share (the profile, the goal's amounts and counts) is computed once, first, and
     kept in `checked` for the mart."""
@@ -250,8 +258,7 @@ def _checked(checked: dict[str, pl.DataFrame]) -> pl.DataFrame:
         check(checked).with_columns(pl.lit(rule_id).alias("rule_id"))
         for rule_id, check in TABLE_CHECKS.items()
     )
-    keys = checked["tables"].select(TABLE_ID, "year", "project_key", "project_code", "source_file")
-    return pl.concat(found).join(keys, on=TABLE_ID).select("rule_id", *FINDING_COLUMNS)
+    return pl.concat(found).join(scope.keys(), on=TABLE_ID).select("rule_id", *FINDING_COLUMNS)
 
 
 def mart_rows(
@@ -393,15 +400,15 @@ def review(con: duckdb.DuckDBPyConnection, silver: Store, everything: bool = Fal
             "FROM fact_project_budget AS b JOIN dim_project AS p USING (project_key)"
         )
     con.execute((REVIEW_DIR / "scope.sql").read_text(encoding="utf-8"))
-    scope = Scope.of(con.sql(SCOPE_TABLES).pl())
-    yearly = _year_over_year(con, silver, scope)
+    scope = Scope.of(con.sql(SCOPE_TABLES).pl(), silver)
+    yearly = _year_over_year(con, scope)
     # A part of the scope at a time: the review holds a part's rows, never the whole load's.
     # What the parts find is written in a few large inserts (each insert writes its row groups).
     found: list[pl.DataFrame] = [yearly]
     rows: list[pl.DataFrame] = []
     for part in scope.chunks(CHUNK_TABLES):
-        checked = _read(silver, part)
-        found.append(_checked(checked))
+        checked = _read(part)
+        found.append(_checked(part, checked))
         held = yearly.join(part.tables, on=TABLE_KEYS, how="semi")
         rows.append(mart_rows(checked, pl.concat([found[-1], held]), scope.tables))
         if sum(frame.height for frame in found) >= INSERT_ROWS:
