@@ -91,27 +91,68 @@ def _level_names() -> tuple[list[str], list[str]]:
 def _realigned(rows: pl.DataFrame) -> pl.DataFrame:
     """Rows whose empty level cells collapsed (an exporter that drops merged cells instead of
     leaving them empty) are aligned by content: a short row that starts with a level-2 name
-    (or with no level name at all) is moved right to the level-2 (or level-3) column."""
+    (or with no level name at all) is moved right to the level-2 (or level-3) column.
+
+    First cells repeat (the level-1 names): each distinct one is judged once, and only the rows
+    whose first cell could move them are looked at further, then put back in place.
+    """
     level1, level2 = _level_names()
-    first = pl.col("cells").list.first().str.strip_chars().str.replace_all(LEVEL_DECORATION, "")
-    filled = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
-    # An indicator's own name: some text, not an operator or a number, with cells after it.
+    first_cell = pl.col("cells").list.first().alias("first_cell")
+    first = pl.col("first_cell").str.strip_chars().str.replace_all(LEVEL_DECORATION, "")
+    # An indicator's own name: some text, not an operator or a number.
     named = ~first.is_in(reference.operators()["raw"].to_list()) & ~first.str.contains(
         r"^[0-9.,%\s]*$"
     )
+    starts = (
+        rows.select(first_cell)
+        .unique()
+        .select(
+            "first_cell",
+            pl.when(first.is_in(level1) | (first == ""))
+            .then(None)
+            .when(first.is_in(level2))
+            .then(pl.lit("level2"))
+            .when(named)
+            .then(pl.lit("level3"))
+            .alias("moves_to"),
+        )
+        .drop_nulls()
+    )
+    if starts.height == 0:
+        return rows
+    filled = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
+    # A name needs cells after it to be an indicator's.
     shift = (
-        pl.when(first.is_in(level1) | (first == ""))
-        .then(0)
-        .when(first.is_in(level2))
+        pl.when(pl.col("moves_to") == "level2")
         .then(pl.col("pos_level2") - pl.col("pos_level1"))
-        .when(named & (filled >= 2))
+        .when(filled >= 2)
         .then(pl.col("pos_level3") - pl.col("pos_level1"))
         .otherwise(0)
     )
     fits = pl.col("cells").list.len() + shift <= pl.col("grid_width")
-    shift = pl.when((pl.col("pos_level1") == 0) & fits).then(shift).otherwise(0)
-    return rows.with_columns(
-        pl.concat_list(pl.lit("").repeat_by(shift.clip(0)), pl.col("cells")).alias("cells")
+    indexed = rows.with_row_index("row")
+    moved = (
+        indexed.filter(pl.col("pos_level1") == 0)
+        .with_columns(first_cell)
+        .join(starts, on="first_cell")
+        .with_columns(pl.when(fits).then(shift).otherwise(0).alias("shift"))
+        .filter(pl.col("shift") > 0)
+        .select(
+            "row",
+            pl.concat_list(pl.lit("").repeat_by(pl.col("shift")), pl.col("cells")).alias("cells"),
+        )
+    )
+    if moved.height == 0:
+        return rows
+    return (
+        pl.concat(
+            [
+                indexed.join(moved, on="row", how="anti"),
+                indexed.drop("cells").join(moved, on="row").select(indexed.columns),
+            ]
+        )
+        .sort("row")
+        .drop("row")
     )
 
 

@@ -110,11 +110,19 @@ def _take_values(labelled: pl.DataFrame) -> pl.DataFrame:
         pl.when(is_amount & unit_candidate.is_in(money)).then(unit_candidate).alias("unit_cell"),
         value_from_next.alias("takes_next"),
     )
-    # The unit of an amount: the cell after its value, else the one its label names ("(元)").
-    labelled = labelled.with_columns(
-        pl.coalesce("unit_cell", pl.when(is_amount).then(label_money_unit(pl.col("cell")))).alias(
-            "unit"
+    # The unit of an amount: the cell after its value, else the one its label names ("(元)"),
+    # read once per distinct amount label (goals are long: no pattern runs over every cell).
+    named_units = (
+        labelled.filter(is_amount)
+        .select(pl.col("cell").unique())
+        .with_columns(label_money_unit(pl.col("cell")).alias("named_unit"))
+    )
+    labelled = (
+        labelled.join(named_units, on="cell", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("unit_cell", pl.when(is_amount).then(pl.col("named_unit"))).alias("unit")
         )
+        .drop("named_unit")
     )
     unit_offset = pl.when(pl.col("unit_cell").is_not_null()).then(
         pl.when(inline).then(1).otherwise(2)

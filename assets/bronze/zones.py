@@ -47,9 +47,12 @@ def _sections(frame: pl.LazyFrame) -> pl.LazyFrame:
     next blank line, grid header or section, whichever comes first."""
     starts = pl.col("text").str.contains(_section_pattern()) & ~pl.col("preamble")
     at_grid_header = pl.col("line") == pl.col("grid_header_line")
-    block = (pl.col("blank") | starts | at_grid_header).cum_sum().over("table_seq")
+    # Lines are in table order: a block starts at a table's first line or at a boundary, and
+    # each line takes its block's first verdict by a forward fill (no grouped window).
+    new_table = pl.col("table_seq").diff().fill_null(1) != 0
+    block_start = new_table | pl.col("blank") | pl.col("section_start") | at_grid_header
     return frame.with_columns(starts.alias("section_start")).with_columns(
-        pl.col("section_start").first().over("table_seq", block).alias("in_section")
+        pl.when(block_start).then(pl.col("section_start")).forward_fill().alias("in_section")
     )
 
 

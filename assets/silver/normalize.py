@@ -289,22 +289,52 @@ def _fused_pattern() -> str:
     return f"^({alternatives('prefix')})?({number})([^0-9<>=≥≤]*?)({alternatives('suffix')})?$"
 
 
-def _value_parts(column: str) -> dict[str, pl.Expr]:
-    """A value cell as a number (with the operator and unit fused into it, if any) or as text."""
-    text = clean_text(pl.col(column))
-    fused = text.str.replace_all(" ", "").str.extract_groups(_fused_pattern())
-    value = pl.coalesce(
-        as_decimal(pl.col(column), TARGET), as_decimal(fused.struct.field("2"), TARGET)
+def _value_parts(cells: pl.Series) -> pl.DataFrame:
+    """Each distinct value cell (`raw`) as a number (with the operator and unit fused into it,
+    if any) or as text. Target and this year's target share their values: judged once."""
+    fused = pl.col("fused")
+    return (
+        cells.unique()
+        .to_frame("raw")
+        .with_columns(clean_text(pl.col("raw")).alias("text"))
+        .with_columns(
+            pl.col("text")
+            .str.replace_all(" ", "")
+            .str.extract_groups(_fused_pattern())
+            .alias("fused")
+        )
+        .with_columns(
+            pl.coalesce(
+                as_decimal(pl.col("raw"), TARGET), as_decimal(fused.struct.field("2"), TARGET)
+            ).alias("value")
+        )
+        .select(
+            "raw",
+            "value",
+            pl.when(pl.col("value").is_null()).then(pl.col("text")).alias("text"),
+            (pl.col("text").is_not_null() & pl.col("value").is_null()).alias("is_text"),
+            pl.coalesce(
+                fused.struct.field("1").replace("", None), fused.struct.field("4").replace("", None)
+            ).alias("fused_operator"),
+            fused.struct.field("3").replace("", None).alias("fused_unit"),
+        )
     )
-    return {
-        f"{column}_value": value,
-        f"{column}_text": pl.when(value.is_null()).then(text),
-        f"{column}_is_text": text.is_not_null() & value.is_null(),
-        f"{column}_fused_operator": pl.coalesce(
-            fused.struct.field("1").replace("", None), fused.struct.field("4").replace("", None)
-        ),
-        f"{column}_fused_unit": fused.struct.field("3").replace("", None),
-    }
+
+
+def _with_value_parts(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
+    """`<column>_value`, `_text`, `_is_text`, `_fused_operator`, `_fused_unit` of each column."""
+    parts = _value_parts(pl.concat([frame[c] for c in columns]))
+    for column in columns:
+        named = parts.rename({c: f"{column}_{c}" for c in parts.columns if c != "raw"})
+        frame = frame.join(
+            named,
+            left_on=column,
+            right_on="raw",
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+    return frame
 
 
 CLASSIFIED_COLUMNS = ["level1", "level2", "operator_said", "unit_said", "weight", "year_weight"]
@@ -398,7 +428,6 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
         maintain_order="left",
     )
     derived: list[tuple[str | list[str], dict[str, pl.Expr]]] = [
-        (["target", "year_target"], _value_parts("target") | _value_parts("year_target")),
         ("level3", {"level3_name": clean_text(pl.col("level3"))}),
         (
             ["remark", "definition", "standard"],
@@ -407,7 +436,7 @@ def normalize_targets(indicators: pl.DataFrame, budget: pl.DataFrame) -> pl.Data
     ]
     for columns, expressions in derived:
         frame = per_distinct(frame, columns, expressions)
-    frame = _said(frame)
+    frame = _said(_with_value_parts(frame, ("target", "year_target")))
     frame = frame.join(
         _classes(frame), on=CLASSIFIED_COLUMNS, how="left", nulls_equal=True, maintain_order="left"
     ).with_columns(**_judgement())
