@@ -72,12 +72,23 @@ def read_grid_layout(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _carried_down(rows: pl.DataFrame) -> pl.DataFrame:
     """Merged cells flattened: a level-1 name given only on the first row of its group holds
-    for the rows below it, and so does a level-2 name within its level-1 group."""
-    level1_group = pl.col("level1").is_not_null().cum_sum().over("table_seq")
-    return rows.with_columns(
+    for the rows below it, and so does a level-2 name within its level-1 group.
+
+    Rows are in line order, so a group is a run of rows: a value is carried from the last row
+    that gave one, as long as that row is inside the run (no grouped window).
+    """
+    row = pl.int_range(pl.len())
+    new_table = pl.col("table_seq").diff().fill_null(1) != 0
+
+    def carried(column: str, run_starts: pl.Expr) -> pl.Expr:
+        run_start = pl.when(run_starts).then(row).forward_fill()
+        given_at = pl.when(pl.col(column).is_not_null()).then(row).forward_fill()
+        return pl.when(given_at >= run_start).then(pl.col(column).forward_fill())
+
+    return rows.sort("line").with_columns(
         (pl.col("level1").is_null() | pl.col("level2").is_null()).alias("carried_down"),
-        pl.col("level1").forward_fill().over("table_seq"),
-        pl.col("level2").forward_fill().over("table_seq", level1_group),
+        carried("level1", new_table),
+        carried("level2", new_table | pl.col("level1").is_not_null()),
     )
 
 

@@ -43,38 +43,114 @@ class ParsedFile:
     findings: pl.DataFrame
 
 
-def _unreadable(reason: str, line_count: int = 0, encoding: str | None = None) -> ParsedFile:
-    """A file with nothing to load: one E005 finding about the whole file."""
-    whole_file = findings(
-        pl.DataFrame({"line": [None]}, schema={"line": pl.Int32}),
+@dataclass(frozen=True)
+class ParsedBatch:
+    """What a batch of files holds: each entity's rows for the whole batch, keyed by `file_id`
+    (the file's place in the batch), and per file (`files`) its encoding (null when the bytes
+    could not be decoded) and line count. Kept whole: splitting a batch into one frame per file
+    costs more, with many small files, than the rows do."""
+
+    files: pl.DataFrame
+    tables: pl.DataFrame
+    indicators: pl.DataFrame
+    findings: pl.DataFrame
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        return {"tables": self.tables, "indicators": self.indicators, "findings": self.findings}
+
+    def of_file(self, file_id: int) -> ParsedFile:
+        """One file's part (for callers that parse a file at a time)."""
+        encoding, line_count = self.files.row(file_id)[1:]
+        parts = [
+            frame.filter(pl.col("file_id") == file_id).drop("file_id")
+            for frame in (self.tables, self.indicators, self.findings)
+        ]
+        return ParsedFile(encoding, line_count, *parts)
+
+
+FILE_SCHEMA = {"file_id": pl.Int32, "encoding": pl.String, "line_count": pl.Int32}
+ENTITY_TEMPLATES = {
+    "tables": empty_tables,
+    "indicators": empty_indicators,
+    "findings": empty_findings,
+}
+
+
+def _keyed(template: pl.DataFrame) -> pl.DataFrame:
+    return template.select(pl.lit(None, dtype=pl.Int32).alias("file_id"), pl.all())
+
+
+def _whole_file_findings(unreadable: pl.DataFrame) -> pl.DataFrame:
+    """One E005 finding about each file with nothing to load (`file_id`, `reason`)."""
+    found = findings(
+        unreadable.with_columns(pl.lit(None, dtype=pl.Int32).alias("line")),
         "E005",
         None,
         pl.lit(None, dtype=pl.String),
-        reason,
+        pl.col("reason"),
         table=pl.lit(None, dtype=pl.Int32),
-    ).cast(empty_findings().schema)
-    return ParsedFile(encoding, line_count, empty_tables(), empty_indicators(), whole_file)
+    )
+    return pl.concat([unreadable.select("file_id"), found], how="horizontal").cast(
+        _keyed(empty_findings()).schema
+    )
 
 
-def parse_files(blobs: Sequence[bytes]) -> list[ParsedFile]:
-    """Parse a batch of exports in one vectorized pass (one result per input, in order).
-    Never raises on bad input: an unreadable file becomes an E005 finding."""
-    results: dict[int, ParsedFile] = {}
+def parse_batch(blobs: Sequence[bytes]) -> ParsedBatch:
+    """Parse a batch of exports in one vectorized pass. Never raises on bad input: a file that
+    cannot be decoded, or holds no table, has nothing but one E005 finding."""
     texts: list[pl.Series] = []
     file_ids: list[int] = []
-    encodings: dict[int, str] = {}
+    files: list[tuple[int, str | None, int]] = []
+    unreadable: list[tuple[int, str]] = []
     for file_id, data in enumerate(blobs):
         try:
-            text, encodings[file_id] = decode(data)
+            text, encoding = decode(data)
         except DecodeError as error:
-            results[file_id] = _unreadable(f"cannot decode the file: {error}")
+            files.append((file_id, None, 0))
+            unreadable.append((file_id, f"cannot decode the file: {error}"))
             continue
         texts.append(text)
         file_ids.append(file_id)
+        files.append((file_id, encoding, 0))
+    frames = {name: _keyed(template()) for name, template in ENTITY_TEMPLATES.items()}
+    file_frame = pl.DataFrame(files, schema=FILE_SCHEMA, orient="row")
     if texts:
-        lines = pl.concat(texts).str.replace_all("\r\n?", "\n")
-        results |= _parse_texts(lines, file_ids, encodings)
-    return [results[i] for i in range(len(blobs))]
+        lines = classify_lines(pl.concat(texts).str.replace_all("\r\n?", "\n"), file_ids)
+        per_file = lines.group_by("file_id").agg(
+            pl.len().cast(pl.Int32).alias("line_count"),
+            (pl.col("zone") != "preamble").any().alias("has_table"),
+        )
+        no_table = per_file.filter(~pl.col("has_table"))["file_id"].cast(pl.Int32)
+        unreadable += [
+            (file_id, "holds no performance target table (no 'YYYY年度绩效目标表' title)")
+            for file_id in no_table.to_list()
+        ]
+        frames = {
+            name: frame.filter(~pl.col("file_id").is_in(no_table.implode()))
+            for name, frame in _read_batch(lines).items()
+        }
+        counted = per_file.select(pl.col("file_id").cast(pl.Int32), "line_count")
+        file_frame = (
+            file_frame.drop("line_count")
+            .join(counted, on="file_id", how="left", maintain_order="left")
+            .with_columns(pl.col("line_count").fill_null(0))
+        )
+    if unreadable:
+        whole_file = _whole_file_findings(
+            pl.DataFrame(
+                unreadable, schema={"file_id": pl.Int32, "reason": pl.String}, orient="row"
+            )
+        )
+        frames["findings"] = pl.concat([frames["findings"], whole_file]).sort(
+            "file_id", maintain_order=True
+        )
+    return ParsedBatch(file_frame, **frames)
+
+
+def parse_files(blobs: Sequence[bytes]) -> list[ParsedFile]:
+    """Each export of a batch parsed (one result per input, in order); see `parse_batch`."""
+    batch = parse_batch(blobs)
+    return [batch.of_file(file_id) for file_id in range(len(blobs))]
 
 
 def _read_batch(lines: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -107,30 +183,3 @@ def _read_batch(lines: pl.DataFrame) -> dict[str, pl.DataFrame]:
             "file_id", "source_line", "rule_id", nulls_last=True
         ),
     }
-
-
-def _parse_texts(
-    texts: pl.Series, file_ids: list[int], encodings: dict[int, str]
-) -> dict[int, ParsedFile]:
-    lines = classify_lines(texts, file_ids)
-    per_file = lines.group_by("file_id").agg(
-        pl.len().alias("line_count"), (pl.col("zone") != "preamble").any().alias("has_table")
-    )
-    frames = _read_batch(lines)
-    split = {
-        name: frame.partition_by("file_id", as_dict=True, include_key=False)
-        for name, frame in frames.items()
-    }
-    nothing = {name: frame.clear().drop("file_id") for name, frame in frames.items()}
-    results: dict[int, ParsedFile] = {}
-    for file_id, line_count, has_table in per_file.iter_rows():
-        if not has_table:
-            results[file_id] = _unreadable(
-                "holds no performance target table (no 'YYYY年度绩效目标表' title)",
-                line_count,
-                encodings[file_id],
-            )
-            continue
-        parts = {name: split[name].get((file_id,), nothing[name]) for name in frames}
-        results[file_id] = ParsedFile(encodings[file_id], line_count, **parts)
-    return results

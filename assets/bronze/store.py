@@ -14,7 +14,7 @@ import polars as pl
 
 from assets.bronze.assemble import empty_indicators, empty_tables
 from assets.bronze.findings import empty_findings
-from assets.bronze.parse import parse_files
+from assets.bronze.parse import parse_batch
 from assets.lake import Lake
 
 TEMPLATES = {"tables": empty_tables, "indicators": empty_indicators, "findings": empty_findings}
@@ -54,27 +54,36 @@ def build_batch(
     the batch, then a marker per version. The frames written are returned for the next layer,
     which need not read them back."""
     found = _read_landing(landing_dir, versions)
-    parsed = parse_files([data for _, _, data in found])
-    frames: dict[str, list[pl.DataFrame]] = {entity: [] for entity in TEMPLATES}
-    summaries = []
-    for (source_file, sha256, _), result in zip(found, parsed, strict=True):
-        lineage = [pl.lit(sha256).alias("source_sha256"), pl.lit(source_file).alias("source_file")]
-        for entity in TEMPLATES:
-            frames[entity].append(getattr(result, entity).select(*lineage, pl.all()))
-        summaries.append(
-            BronzeSummary(
-                sha256,
-                source_file,
-                result.encoding,
-                result.line_count,
-                result.tables.height,
-                result.indicators.height,
-                result.findings.height,
-            )
-        )
+    parsed = parse_batch([data for _, _, data in found])
+    shas = pl.Series("source_sha256", [sha256 for _, sha256, _ in found], pl.String)
+    names = pl.Series("source_file", [source_file for source_file, _, _ in found], pl.String)
+    # Each row's version by its file's place in the batch: a gather, not a frame per file.
     batch = {
-        entity: pl.concat(parts) if parts else empty(entity) for entity, parts in frames.items()
+        entity: frame.select(
+            pl.lit(shas).gather(pl.col("file_id")).alias("source_sha256"),
+            pl.lit(names).gather(pl.col("file_id")).alias("source_file"),
+            pl.exclude("file_id"),
+        )
+        for entity, frame in parsed.frames().items()
     }
+    counts = {
+        entity: dict(parsed.frames()[entity].group_by("file_id").len().iter_rows())
+        for entity in TEMPLATES
+    }
+    summaries = [
+        BronzeSummary(
+            sha256,
+            source_file,
+            encoding,
+            line_count,
+            counts["tables"].get(file_id, 0),
+            counts["indicators"].get(file_id, 0),
+            counts["findings"].get(file_id, 0),
+        )
+        for (source_file, sha256, _), (file_id, encoding, line_count) in zip(
+            found, parsed.files.iter_rows(), strict=True
+        )
+    ]
     if summaries:
         lake.bronze.write(batch, {s.sha256: s.__dict__ for s in summaries})
     return summaries, batch
