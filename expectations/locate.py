@@ -3,8 +3,9 @@
 GX decides every expectation and counts what it rejects; a finding also needs each rejected
 row's file and line. GX hands out complete row-index lists only in its COMPLETE result format,
 and then serializes them into its validation store and Data Docs: on the benchmark corpus that
-costs more than the validation itself. So GX runs with SUMMARY results and the rows are found
-here, by the expectation restated as a Polars predicate over the very frame GX saw. The two
+costs more than the validation itself. So GX runs with BASIC results (verdicts and counts, no
+index lists: SUMMARY's partial index lists alone doubled a small suite's time) and the rows are
+found here, by the expectation restated as a Polars predicate over the very frame GX saw. The two
 counts must agree expectation by expectation; where they do not (or an expectation type has no
 restatement here), the caller asks GX for the complete index list instead. One source of truth
 stays one: the kwargs come from the committed suite, never from a second copy of the rule.
