@@ -19,6 +19,8 @@ TITLE_PATTERN = (
 LINE_KEY = 1 << 32
 TABLE_KEY = 1 << 20
 LABEL_MAX_CHARS = 24
+# What `label_key` may change in a cell (a superset): a cell without any of it is its own key.
+KEY_CHANGES = r"[\s:：(（）)％*★☆]|^其中"
 
 
 def _lines(texts: pl.Series, file_ids: list[int]) -> pl.LazyFrame:
@@ -114,13 +116,16 @@ def cells(lines: pl.DataFrame, zone: str) -> pl.DataFrame:
         .filter(pl.col("cell") != "")
         .collect()
     )
-    # Labels are short: only short cells are normalized and looked up (goals can be long),
-    # and each distinct one once (labels, units and padding repeat in every table).
-    short = exploded.select(
-        pl.col("cell").filter(pl.col("cell").str.len_chars() <= LABEL_MAX_CHARS).unique()
+    # Labels are short: only short cells have a key (goals can be long). Most short cells are
+    # their own key (values, names, codes); the others (colons, brackets, stars, spaces) are
+    # normalized once per distinct cell and looked up.
+    short = pl.col("cell").str.len_chars() <= LABEL_MAX_CHARS
+    marked = pl.col("cell").str.contains(KEY_CHANGES)
+    changed = exploded.select(pl.col("cell").filter(short & marked).unique())
+    keys = changed.select(label_key(pl.col("cell")))
+    return exploded.with_columns(
+        pl.when(short).then(pl.col("cell").replace(changed["cell"], keys["cell"])).alias("key")
     )
-    keys = short.with_columns(label_key(pl.col("cell")).alias("key"))
-    return exploded.join(keys, on="cell", how="left", maintain_order="left")
 
 
 def within_line(expr: pl.Expr, offset: int) -> pl.Expr:
