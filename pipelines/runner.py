@@ -152,9 +152,9 @@ def to_parse(
     settings: Settings, inventory: pl.DataFrame, senders: list[str] | None = None
 ) -> list[Version]:
     """The versions (of some senders) that silver does not hold yet."""
-    silver_store = settings.lake.silver
+    in_silver = set(settings.lake.silver.done_versions())  # one listing, not a stat per file
     named = _first_names_of(inventory, senders)
-    return sorted((name, sha) for sha, name in named.items() if not silver_store.exists(sha))
+    return sorted((name, sha) for sha, name in named.items() if sha not in in_silver)
 
 
 def shards(inventory: pl.DataFrame, versions: list[Version], count: int) -> list[list[Version]]:
@@ -197,11 +197,10 @@ def to_assess(
 ) -> list[Version]:
     """The versions (of some senders) in silver whose assessment is not done yet."""
     lake = settings.lake
+    in_silver, assessed = set(lake.silver.done_versions()), set(lake.quality.done_versions())
     named = _first_names_of(inventory, senders)
     return sorted(
-        (name, sha)
-        for sha, name in named.items()
-        if lake.silver.exists(sha) and not lake.quality.exists(sha)
+        (name, sha) for sha, name in named.items() if sha in in_silver and sha not in assessed
     )
 
 

@@ -113,7 +113,8 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
         shutil.copyfile(published, staging)
     con = connect(staging)
     try:
-        create_schema(con)
+        if upgraded:  # a file built with this DDL and these views already has them
+            create_schema(con)
         con.register("landing", inventory.to_arrow())
         _step(con, "versions")  # which versions are new, superseded, duplicates
         new_versions = con.execute("SELECT count(*) FROM new_version").fetchall()[0][0]
