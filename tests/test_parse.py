@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from assets.bronze.parse import parse_batch
 from tests.conftest import SAMPLE_NAME, normalize_file, parse_file, replace_line
 
 PARTY_PROJECT = "54000021Y000000005232"
@@ -170,6 +171,29 @@ def test_unreadable_inputs_give_e005_never_an_exception():
         assert parsed.findings["rule_id"].to_list() == ["E005"], data
         assert reason in parsed.findings["message"].item()
         assert parsed.tables.height == 0 and parsed.indicators.height == 0
+
+
+def test_a_batch_gives_each_file_what_it_gives_alone(sample_bytes):
+    """Files parsed together stay apart: keys, lines and findings per file, an unreadable file
+    or one without a table anywhere in the batch included."""
+    gbk = sample_bytes.decode("utf-8").encode("gb18030")
+    blobs = [b"\x00binary\x00", sample_bytes, b"hello\tworld\n", gbk]
+    batch = parse_batch(blobs)
+    assert batch.files.rows() == [
+        (0, None, 0),
+        (1, "utf-8", 174),
+        (2, "utf-8", 2),
+        (3, "gb18030", 174),
+    ]
+    assert dict(batch.tables.group_by("file_id").len().iter_rows()) == {1: 9, 3: 9}
+    assert dict(batch.indicators.group_by("file_id").len().iter_rows()) == {1: 75, 3: 75}
+    e005 = batch.findings.filter(pl.col("rule_id") == "E005")
+    assert e005["file_id"].to_list() == [0, 2]
+    for file_id, data in enumerate(blobs):
+        alone, together = parse_file(data), batch.of_file(file_id)
+        assert (together.encoding, together.line_count) == (alone.encoding, alone.line_count)
+        for entity in ("tables", "indicators", "findings"):
+            assert getattr(together, entity).equals(getattr(alone, entity)), (file_id, entity)
 
 
 def test_truncated_file_keeps_what_it_has(sample_bytes):
