@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,41 @@ def select_sql(found: Sources) -> str:
     )
 
 
+MARKER_CACHE_SIZE = 20_000
+_markers: OrderedDict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = OrderedDict()
+_markers_lock = threading.Lock()
+
+
+def _remember(path: Path, marker: dict[str, Any]) -> None:
+    stat = path.stat()
+    with _markers_lock:
+        _markers[path] = ((stat.st_ino, stat.st_mtime_ns, stat.st_size), marker)
+        _markers.move_to_end(path)
+        while len(_markers) > MARKER_CACHE_SIZE:
+            _markers.popitem(last=False)
+
+
+def read_marker(path: Path) -> dict[str, Any]:
+    """A marker's content (shared: never modify it), parsed once per process while the file is
+    the same one. A run reads each version's marker once per entity and per step; a marker is
+    replaced whole (a new inode, time and often size), never edited, so a stat tells that a
+    remembered one still holds. Only the latest markers are kept: a worker's memory stays
+    bounded."""
+    stat = path.stat()
+    with _markers_lock:
+        remembered = _markers.get(path)
+        if remembered is not None and remembered[0] == (
+            stat.st_ino,
+            stat.st_mtime_ns,
+            stat.st_size,
+        ):
+            _markers.move_to_end(path)
+            return remembered[1]
+    marker = json.loads(path.read_text(encoding="utf-8"))
+    _remember(path, marker)
+    return marker
+
+
 @dataclass(frozen=True)
 class Store:
     """One layer's Parquet: a file per entity (and year, where partitioned) per batch, and a
@@ -144,7 +180,7 @@ class Store:
         return [p.name for p in markers[:count]]
 
     def _marker(self, sha256: str) -> dict[str, Any]:
-        return json.loads(self.marker_path(sha256).read_text(encoding="utf-8"))
+        return read_marker(self.marker_path(sha256))
 
     def meta(self, sha256: str) -> dict[str, Any]:
         """What this layer recorded of a version for the next one (encoding, lines, years…)."""
@@ -187,8 +223,10 @@ class Store:
                 for sha256 in part["source_sha256"].unique().to_list():
                     files[sha256][entity].append(relative)
         for sha256, recorded in meta.items():
-            marker = {"files": files[sha256], "meta": recorded}
-            write_text_atomic(self.marker_path(sha256), json.dumps(marker, ensure_ascii=False))
+            text = json.dumps({"files": files[sha256], "meta": recorded}, ensure_ascii=False)
+            path = self.marker_path(sha256)
+            write_text_atomic(path, text)
+            _remember(path, json.loads(text))  # as a reader sees it (tuples are lists)
 
 
 @dataclass(frozen=True)
