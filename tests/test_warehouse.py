@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from assets.settings import REPO_ROOT
@@ -590,6 +592,26 @@ def test_lake_layout_every_layer_per_batch_with_a_marker_per_version(
     assert (frames.project_budget.height, frames.indicator_target.height) == (9, 75)
     assert silver.read(lake, []).indicator_target.height == 0
     assert loaded_sample.sql("SELECT encoding FROM dq_file") == [("utf-8",)]
+
+
+def test_a_marker_replaced_by_another_process_is_read_anew(tmp_path: Path):
+    """Markers are remembered per process; one replaced on disk (another run, another worker)
+    must be read again, not served from memory."""
+    from assets.lake import Store, batch_name
+
+    store = Store(tmp_path / "silver", ("rows",))
+    rows = pl.DataFrame({"source_sha256": ["v1"], "n": [1]})
+    store.write({"rows": rows}, {"v1": {"years": [2024]}})
+    assert store.meta("v1") == {"years": [2024]}
+    marker = json.loads(store.marker_path("v1").read_text(encoding="utf-8"))
+    marker["meta"] = {"years": [2024, 2025], "lines": 12}
+    replacement = store.marker_path("v1").with_name(".replacement")
+    replacement.write_text(json.dumps(marker), encoding="utf-8")
+    os.replace(replacement, store.marker_path("v1"))
+    assert store.meta("v1") == {"years": [2024, 2025], "lines": 12}
+    assert Store(tmp_path / "silver", ("rows",)).sources(["v1"], "rows") == {
+        str(store.path("rows", batch_name(["v1"]))): ["v1"]
+    }
 
 
 def test_a_batch_interrupted_between_its_markers_is_never_read_twice(tmp_path: Path):
