@@ -37,6 +37,10 @@ TARGET_COLUMNS = (
 )
 
 
+# What a finding names of its table (see `_findings`): a rule joins only these, not every column.
+FINDING_KEYS = ("source_file", "source_sha256", "source_line", "table_seq", "year", "project_code")
+
+
 def _findings(
     offending: pl.DataFrame,
     rule_id: str,
@@ -79,7 +83,9 @@ def w101_weights_not_100(budget: pl.DataFrame, targets: pl.DataFrame) -> pl.Data
         total.cast(pl.String),
     )
     return _findings(
-        budget.join(sums, on=("source_sha256", "table_seq")).filter(total != HUNDRED),
+        budget.select(*FINDING_KEYS, "execution_weight")
+        .join(sums, on=("source_sha256", "table_seq"))
+        .filter(total != HUNDRED),
         WEIGHTS_RULE,
         "year_weight",
         pl.format("{} + {} = {}", *parts),
