@@ -56,7 +56,8 @@ class ParsedBatch:
     findings: pl.DataFrame
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        return {"tables": self.tables, "indicators": self.indicators, "findings": self.findings}
+        """Each entity's rows, by the names bronze stores them under."""
+        return {entity: getattr(self, entity) for entity in ENTITY_TEMPLATES}
 
     def of_file(self, file_id: int) -> ParsedFile:
         """One file's part (for callers that parse a file at a time)."""

@@ -12,12 +12,9 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.bronze.assemble import empty_indicators, empty_tables
-from assets.bronze.findings import empty_findings
+from assets.bronze.parse import ENTITY_TEMPLATES as TEMPLATES
 from assets.bronze.parse import parse_batch
 from assets.lake import Lake
-
-TEMPLATES = {"tables": empty_tables, "indicators": empty_indicators, "findings": empty_findings}
 
 
 @dataclass(frozen=True)
@@ -58,17 +55,18 @@ def build_batch(
     shas = pl.Series("source_sha256", [sha256 for _, sha256, _ in found], pl.String)
     names = pl.Series("source_file", [source_file for source_file, _, _ in found], pl.String)
     # Each row's version by its file's place in the batch: a gather, not a frame per file.
+    frames = parsed.frames()
     batch = {
         entity: frame.select(
             pl.lit(shas).gather(pl.col("file_id")).alias("source_sha256"),
             pl.lit(names).gather(pl.col("file_id")).alias("source_file"),
             pl.exclude("file_id"),
         )
-        for entity, frame in parsed.frames().items()
+        for entity, frame in frames.items()
     }
     counts = {
-        entity: dict(parsed.frames()[entity].group_by("file_id").len().iter_rows())
-        for entity in TEMPLATES
+        entity: dict(frame.group_by("file_id").len().iter_rows())
+        for entity, frame in frames.items()
     }
     summaries = [
         BronzeSummary(
