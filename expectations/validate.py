@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -66,17 +67,27 @@ def _frames() -> Any:
     return source.add_dataframe_asset("frames").add_batch_definition_whole_dataframe("whole")
 
 
+# GX's context is not built for two threads adding the same suite at once.
+_setup = threading.Lock()
+
+
 def warm_up() -> None:
     """Import GX and build its context now: a long-lived process (a Dask worker) pays this when
     it starts, not inside the first run it serves."""
-    _frames()
+    with _setup:
+        _frames()
 
 
-@cache
 def _definition(suite_name: str) -> Any:
     """The suite's validation definition, built once per process in the cached context. Run
     directly rather than through a checkpoint: a checkpoint only adds its own freshness check
     and result wrapping (a tenth of a second per run), and jixiao has no checkpoint actions."""
+    with _setup:
+        return _built_definition(suite_name)
+
+
+@cache
+def _built_definition(suite_name: str) -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
