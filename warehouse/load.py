@@ -107,8 +107,9 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
     fingerprint = build_fingerprint()
     upgraded = True
     if published.exists():
-        upgraded = _built_with(published) != fingerprint
-        if not upgraded and not _has_new_versions(published, inventory):
+        current, has_new_versions = _published_state(published, inventory, fingerprint)
+        upgraded = not current
+        if current and not has_new_versions:
             return StagedLoad(staging, False, 0, published_counts(published))
         shutil.copyfile(published, staging)
     con = connect(staging)
@@ -172,35 +173,30 @@ def is_current(lake: Lake, inventory: pl.DataFrame) -> bool:
     """The published warehouse holds every version of the landing inventory and was built by
     this schema and these rules: a load would change nothing."""
     published = lake.warehouse
-    return (
-        published.exists()
-        and _built_with(published) == build_fingerprint()
-        and not _has_new_versions(published, inventory)
-    )
+    if not published.exists():
+        return False
+    current, has_new_versions = _published_state(published, inventory, build_fingerprint())
+    return current and not has_new_versions
 
 
-def _built_with(warehouse_path: Path) -> str | None:
+def _published_state(
+    warehouse_path: Path, inventory: pl.DataFrame, fingerprint: str
+) -> tuple[bool, bool]:
+    """Whether the published file was built with `fingerprint`, and (for such a file only: an
+    older one may lack what the version logic reads) whether the landing inventory holds
+    versions it lacks. One read-only connection, the version logic in temp tables: a quiet
+    night copies nothing and opens the file once."""
     con = connect(warehouse_path, read_only=True)
     try:
         built = con.execute(
             "SELECT 1 FROM duckdb_tables() WHERE table_name = 'warehouse_build'"
         ).fetchall()
-        if not built:
-            return None
-        rows = con.execute("SELECT fingerprint FROM warehouse_build").fetchall()
-        return rows[0][0] if rows else None
-    finally:
-        con.close()
-
-
-def _has_new_versions(warehouse_path: Path, inventory: pl.DataFrame) -> bool:
-    """Asked of the published file on a read-only connection (the same version logic, in temp
-    tables): a quiet night copies nothing."""
-    con = connect(warehouse_path, read_only=True)
-    try:
+        rows = con.execute("SELECT fingerprint FROM warehouse_build").fetchall() if built else []
+        if not rows or rows[0][0] != fingerprint:
+            return False, True
         con.register("landing", inventory.to_arrow())
         _step(con, "versions")
-        return con.execute("SELECT count(*) FROM new_version").fetchall()[0][0] > 0
+        return True, con.execute("SELECT count(*) FROM new_version").fetchall()[0][0] > 0
     finally:
         con.close()
 
