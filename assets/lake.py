@@ -109,10 +109,16 @@ _markers: OrderedDict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = Order
 _markers_lock = threading.Lock()
 
 
-def _remember(path: Path, marker: dict[str, Any]) -> None:
+def _identity(path: Path) -> tuple[int, int, int]:
+    """What tells one marker file from the one it replaced."""
     stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def _remember(path: Path, marker: dict[str, Any]) -> None:
+    identity = _identity(path)
     with _markers_lock:
-        _markers[path] = ((stat.st_ino, stat.st_mtime_ns, stat.st_size), marker)
+        _markers[path] = (identity, marker)
         _markers.move_to_end(path)
         while len(_markers) > MARKER_CACHE_SIZE:
             _markers.popitem(last=False)
@@ -124,14 +130,10 @@ def read_marker(path: Path) -> dict[str, Any]:
     replaced whole (a new inode, time and often size), never edited, so a stat tells that a
     remembered one still holds. Only the latest markers are kept: a worker's memory stays
     bounded."""
-    stat = path.stat()
+    identity = _identity(path)
     with _markers_lock:
         remembered = _markers.get(path)
-        if remembered is not None and remembered[0] == (
-            stat.st_ino,
-            stat.st_mtime_ns,
-            stat.st_size,
-        ):
+        if remembered is not None and remembered[0] == identity:
             _markers.move_to_end(path)
             return remembered[1]
     marker = json.loads(path.read_text(encoding="utf-8"))

@@ -4,9 +4,9 @@ The bridge is Polars → pandas with pyarrow-backed dtypes, of only the validate
 a GX pandas datasource: measured on the 100k-table corpus, the 8 validated columns of 650,054
 indicator rows convert in about 10 ms (zero-copy; the default object-backed conversion copies
 every string through Python, 0.84 s for a 650k-row frame of three columns). GX judges and counts
-with BASIC results (a validation definition run as is, no checkpoint); the rejected rows are found by `expectations.locate` and must match GX's
-counts (see there why). `great_expectations` is imported here only, lazily: its 5–18 s import
-must stay off every path that does not validate.
+with BASIC results (a validation definition run as it is, no checkpoint); the rejected rows are
+found by `expectations.locate` and must match GX's counts (see there why). `great_expectations`
+is imported here only, lazily: its 5–18 s import must stay off every path that does not validate.
 """
 
 from __future__ import annotations

@@ -10,10 +10,15 @@ import polars as pl
 from assets import reference
 from assets.bronze.findings import findings
 from assets.bronze.labels import with_repairs
-from assets.bronze.zones import cells
+from assets.bronze.zones import cells, run_starts
 from assets.reference import GRID_COLUMNS, LEVEL_DECORATION, label_money_unit
 
 REQUIRED_COLUMNS = ("level1", "level2", "level3")
+
+
+def _filled_cells() -> pl.Expr:
+    """How many of a grid row's cells hold something."""
+    return pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
 
 
 def _listed(columns: tuple[str, ...], present: bool) -> pl.Expr:
@@ -78,7 +83,7 @@ def _carried_down(rows: pl.DataFrame) -> pl.DataFrame:
     that gave one, as long as that row is inside the run (no grouped window).
     """
     row = pl.int_range(pl.len())
-    new_table = pl.col("table_seq").diff().fill_null(1) != 0
+    new_table = run_starts("table_seq")
 
     def carried(column: str, run_starts: pl.Expr) -> pl.Expr:
         run_start = pl.when(run_starts).then(row).forward_fill()
@@ -131,12 +136,11 @@ def _realigned(rows: pl.DataFrame) -> pl.DataFrame:
     )
     if starts.height == 0:
         return rows
-    filled = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
     # A name needs cells after it to be an indicator's.
     shift = (
         pl.when(pl.col("moves_to") == "level2")
         .then(pl.col("pos_level2") - pl.col("pos_level1"))
-        .when(filled >= 2)
+        .when(_filled_cells() >= 2)
         .then(pl.col("pos_level3") - pl.col("pos_level1"))
         .otherwise(0)
     )
@@ -190,9 +194,8 @@ def read_grid_rows(lines: pl.DataFrame, layout: pl.DataFrame) -> tuple[pl.DataFr
         for c in GRID_COLUMNS
     ]
     rows = rows.with_columns(values)
-    non_empty_cells = pl.col("cells").list.eval(pl.element().str.strip_chars() != "").list.sum()
     mapped_cells = pl.sum_horizontal([pl.col(c).is_not_null() for c in GRID_COLUMNS])
-    rows = rows.with_columns((non_empty_cells == mapped_cells).alias("aligned"))
+    rows = rows.with_columns((_filled_cells() == mapped_cells).alias("aligned"))
     indicators = _carried_down(rows).select(
         "table_seq", pl.col("line").alias("source_line"), *GRID_COLUMNS, "aligned", "carried_down"
     )

@@ -23,6 +23,12 @@ LABEL_MAX_CHARS = 24
 KEY_CHANGES = r"[\s:：(（）)％*★☆]|^其中"
 
 
+def run_starts(column: str) -> pl.Expr:
+    """True where `column` changes (and on the first row): in rows kept in table order, the
+    first row of each table. Marks runs without a grouped window."""
+    return pl.col(column).diff().fill_null(1) != 0
+
+
 def _lines(texts: pl.Series, file_ids: list[int]) -> pl.LazyFrame:
     """One row per line: `line` is `file_id * LINE_KEY + line number`, unique in the batch."""
     return (
@@ -51,8 +57,9 @@ def _sections(frame: pl.LazyFrame) -> pl.LazyFrame:
     at_grid_header = pl.col("line") == pl.col("grid_header_line")
     # Lines are in table order: a block starts at a table's first line or at a boundary, and
     # each line takes its block's first verdict by a forward fill (no grouped window).
-    new_table = pl.col("table_seq").diff().fill_null(1) != 0
-    block_start = new_table | pl.col("blank") | pl.col("section_start") | at_grid_header
+    block_start = (
+        run_starts("table_seq") | pl.col("blank") | pl.col("section_start") | at_grid_header
+    )
     return frame.with_columns(starts.alias("section_start")).with_columns(
         pl.when(block_start).then(pl.col("section_start")).forward_fill().alias("in_section")
     )
