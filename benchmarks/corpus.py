@@ -291,6 +291,7 @@ class CorpusManifest:
 
     generator_version: int = GENERATOR_VERSION
     files: int = 0
+    piece_tables: int | None = None
     tables: int = 0
     indicator_rows: int = 0
     broken_tables: int = 0
@@ -301,18 +302,28 @@ class CorpusManifest:
     encodings: dict[str, int] = field(default_factory=dict)
 
 
+def _encoded(text: str, encoding: str) -> bytes:
+    """A file's bytes as the exporters write them: GB18030, UTF-8, or UTF-8 with a BOM and CRLF."""
+    if encoding == "utf-8-sig":
+        return b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()
+    return text.encode(encoding)
+
+
 def generate_corpus(
     folder: Path,
     tables: int,
     seed: int = 42,
     file_tables: tuple[int, int] = (50, 500),
     first_serial: int = 0,
+    piece_tables: int | None = None,
 ) -> CorpusManifest:
     """Write `tables` tables into files of `file_tables` (50–500) tables each; deterministic for
-    a seed. `first_serial` keeps project codes apart between corpora meant to be loaded together."""
+    a seed. `first_serial` keeps project codes apart between corpora meant to be loaded together.
+    `piece_tables` cuts each file into pieces of about that many tables, each a file of its own in
+    the same encoding: the same tables and bytes as without it, in more files."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = CorpusManifest()
+    manifest = CorpusManifest(piece_tables=piece_tables)
     loadable_total = Decimal(0)
     serial = first_serial
     while serial < first_serial + tables:
@@ -332,20 +343,18 @@ def generate_corpus(
                 manifest.loadable_tables += 1
                 manifest.loadable_indicator_rows += len(spec.indicators)
                 loadable_total += Decimal(spec.amounts["total"]) * 10_000
-        text = "\n".join(texts) + "\n"
         roll = rng.random()
-        if roll < 0.1:
-            encoding, data = "gb18030", text.encode("gb18030")
-        elif roll < 0.2:
-            encoding, data = "utf-8-sig", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()
-        else:
-            encoding, data = "utf-8", text.encode()
-        manifest.files += 1
-        manifest.bytes += len(data)
-        manifest.encodings[encoding] = manifest.encodings.get(encoding, 0) + 1
-        path = folder / f"{year}" / f"export_{first_serial:07d}_{manifest.files:05d}.txt"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(data)
+        encoding = "gb18030" if roll < 0.1 else "utf-8-sig" if roll < 0.2 else "utf-8"
+        pieces = max(1, round(size / piece_tables)) if piece_tables else 1
+        for piece in range(pieces):
+            part = texts[piece * size // pieces : (piece + 1) * size // pieces]
+            data = _encoded("\n".join(part) + "\n", encoding)
+            manifest.files += 1
+            manifest.bytes += len(data)
+            manifest.encodings[encoding] = manifest.encodings.get(encoding, 0) + 1
+            path = folder / f"{year}" / f"export_{first_serial:07d}_{manifest.files:05d}.txt"
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
     manifest.loadable_total_yuan = f"{loadable_total:.2f}"
     (folder / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
     return manifest

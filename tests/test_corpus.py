@@ -44,6 +44,22 @@ def test_generator_is_deterministic(tmp_path: Path):
     )
 
 
+def test_pieces_hold_the_same_tables_in_more_files(tmp_path: Path):
+    """The bench's many-files corpus: the same tables in the same encodings, only cut apart."""
+    whole = generate_corpus(tmp_path / "whole", 600, seed=5)
+    cut = generate_corpus(tmp_path / "cut", 600, seed=5, piece_tables=60)
+    assert whole.files == 2 and cut.files == 10
+    assert cut.indicator_rows == whole.indicator_rows
+    assert cut.loadable_total_yuan == whole.loadable_total_yuan
+    assert cut.encodings == {"utf-8": 10}
+
+    def text(root: Path) -> str:
+        files = sorted(root.rglob("*.txt"))
+        return "".join(f.read_text(encoding="utf-8") for f in files)
+
+    assert text(tmp_path / "cut") == text(tmp_path / "whole")
+
+
 def test_declared_counts_are_found(corpus_run):
     manifest, settings, summary = corpus_run
     assert manifest.tables == 1_000 and summary.published
