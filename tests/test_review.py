@@ -120,6 +120,33 @@ def test_the_cases_that_agree_are_not_flagged(loaded_sample: Workspace):
     assert loaded_sample.sql("SELECT count(*) FROM review_finding WHERE rule_id = 'R305'") == [(0,)]
 
 
+def test_a_goal_stating_an_amount_beyond_any_budget_is_flagged_and_the_load_goes_on(
+    workspace: Workspace, sample_text: str
+):
+    """A typo of 20 digits in a goal: no 64-bit integer nor the mart's DECIMAL(18, 2) holds it
+    (the load failed on it once); R304 states it exactly, and the mart holds no amount."""
+    giant = "申请市级资金100000000000000000万元"
+    workspace.deliver(
+        SAMPLE_NAME, replace_line(sample_text, 68, "申请市级资金1.08万元", giant).encode()
+    )
+    workspace.run()
+    assert workspace.sql(
+        "SELECT goal_amount_yuan, goal_money_agrees, score FROM mart_target_review "
+        "WHERE project_code = '54010024T000001454442'"
+    ) == [(None, False, 79)]
+    assert workspace.sql(
+        "SELECT source_line, value, message FROM review_finding "
+        "WHERE rule_id = 'R304' AND project_code = '54010024T000001454442'"
+    ) == [
+        (
+            68,
+            "100000000000000000.00万元",
+            "the goal states 100000000000000000.00万元 (资金100000000000000000万元) "
+            "but the table's total is 0.47万元",
+        )
+    ]
+
+
 def _tripped(sample_text: str) -> str:
     """The sample with one case of each rule it does not trip by itself."""
     text = sample_text

@@ -65,11 +65,12 @@ def number_text(value: pl.Expr) -> pl.Expr:
 
 def wan_text(yuan: pl.Expr) -> pl.Expr:
     """Yuan in 万元 with two decimals, four where the yuan need them (1.08万元, 0.0005万元)."""
-    whole_yuan = yuan.cast(pl.Float64).round(0, mode="half_away_from_zero").cast(pl.Int64)
-    size = whole_yuan.abs()
+    # whole yuan, half away from zero, in exact integers (a goal may state any number of digits)
+    ten_thousandths = yuan.cast(AMOUNT).to_physical()
+    size = (ten_thousandths.abs() + 5_000) // 10_000
     decimals = (size % 10_000).cast(pl.String).str.zfill(4)
     kept = pl.concat_str(decimals.str.head(2), decimals.str.tail(2).str.strip_chars_end("0"))
-    sign = pl.when(whole_yuan < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    sign = pl.when((ten_thousandths < 0) & (size > 0)).then(pl.lit("-")).otherwise(pl.lit(""))
     return pl.format("{}{}.{}万元", sign, (size // 10_000).cast(pl.String), kept)
 
 
