@@ -37,7 +37,7 @@ from warehouse.review.checks import (
     quantitative,
 )
 
-__all__ = ["REVIEW_DIR", "publish_catalogue", "review", "review_rule_ids"]
+__all__ = ["REVIEW_DIR", "REVIEW_READS", "publish_catalogue", "review", "review_rule_ids"]
 
 # The silver columns the review reads of each table the facts hold (their names, for the
 # year-over-year rules, are read only for the projects with more than one year in scope).
@@ -69,6 +69,8 @@ NAME_COLUMNS = (
     "operator",
     "target_value",
 )
+# The load's temp tables the review reads: the project-years the load touched, and its time.
+REVIEW_READS = ("touched", "run_info")
 # A project-year: what the mart and the findings are keyed by.
 TABLE_KEYS = ("year", "project_key")
 # The tables the facts hold for the project-years in scope, with their keys.
@@ -79,10 +81,10 @@ FROM fact_project_budget AS b
 JOIN dim_project AS p USING (project_key)
 SEMI JOIN review_scope USING (project_key)
 """
-# The tables the review reads at a time (about 210,000 target rows at the sample's density;
-# 50,000 took a 100k-table run's peak RSS over 1.5 GB), and the findings it gathers before
-# writing them.
-CHUNK_TABLES = 25_000
+# The tables the review reads at a time (about 850,000 target rows at the sample's density:
+# a 100k-table run's peak RSS stays under 1.5 GB once the load has freed its own tables), and
+# the findings it gathers before writing them.
+CHUNK_TABLES = 100_000
 INSERT_ROWS = 1_000_000
 FINDINGS_INSERT = (
     f"INSERT INTO review_finding SELECT rule_id, {', '.join(FINDING_COLUMNS)}, "
@@ -280,8 +282,8 @@ def mart_rows(
         )
         .group_by(TABLE_ID)
         .agg(
-            # what the mart's DECIMAL(18, 2) holds (an amount beyond it is no amount there),
-            # as a 64-bit decimal: DuckDB narrows 128-bit ones ten times slower
+            # an amount the mart's DECIMAL(18, 2) holds (under 10^14 yuan; none beyond), as a
+            # 64-bit decimal: DuckDB narrows a 128-bit one to it ten times slower
             pl.col("amount_yuan").first().cast(MART_AMOUNT, strict=False).alias("goal_amount_yuan"),
             # DuckDB's bool_and: NULL when no amount could be compared
             pl.when(pl.col("agrees").count() > 0)
