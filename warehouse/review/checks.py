@@ -316,13 +316,15 @@ def r303_vague_target(checked: dict[str, pl.DataFrame]) -> pl.LazyFrame:
     定性 …) in it."""
     words = word_list("vague_words")["word"].to_list()
     stated = pl.coalesce("target_text", "year_target_text")
-    vague = ~stated.str.contains("[0-9]") & stated.str.contains_any(words)
-    qualitative = checked["targets"].filter(
+    unmeasured = checked["targets"].filter(
         ~pl.col("quantitative")
         & pl.col("target_value").is_null()
         & pl.col("year_target_value").is_null()
-        & (stated.is_null() | vague)
     )
+    # each distinct text judged once: targets repeat (提高, 有效, 良好 …)
+    texts = unmeasured.select(stated.unique().drop_nulls().alias("text"))["text"]
+    vague = texts.filter(~texts.str.contains("[0-9]") & texts.str.contains_any(words))
+    qualitative = unmeasured.filter(stated.is_null() | stated.is_in(vague.implode()))
     return _findings(
         qualitative,
         column_name=pl.lit("target_text"),
