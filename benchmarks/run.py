@@ -376,7 +376,7 @@ def report(
         f"new (Dagster's CLI, every asset in-process, every sender's partition): "
         f"{materialize_seconds:.2f} s.",
         "",
-        f"The {results[-1]['tables']:,} tables as {many['files']:,} files "
+        f"The same {results[-1]['tables']:,} tables cut into {many['files']:,} files "
         f"({many['megabytes']:.0f} MB) instead of {results[-1]['manifest']['files']}: whole run "
         f"{many['whole_run']:.3f} s ({many['whole_run'] / many['anchor']:.1f}× its raw scan "
         f"of {many['anchor']:.3f} s), against {results[-1]['figures']['whole_run']:.3f} s "

@@ -561,12 +561,12 @@ def test_a_superseded_winner_falls_back_to_the_earlier_delivery(
     ) == [(SAMPLE_NAME, 3, "54010024T000001414726")]
 
 
-def test_lake_layout_every_layer_per_batch_with_a_marker_per_version(
+def test_lake_layout_every_layer_per_batch_with_an_index_per_batch(
     loaded_sample: Workspace,
 ):
     """Bronze, silver and quality: files per batch (silver also per year), every row stamped
-    with its lineage, and one marker per version that names its files and carries what the
-    next layer needs (the encoding reaches dq_file through them)."""
+    with its lineage, and one index per batch that names each version's files and carries what
+    the next layer needs (the encoding reaches dq_file through it)."""
     from assets.lake import batch_name
     from assets.silver import store as silver
 
@@ -577,6 +577,7 @@ def test_lake_layout_every_layer_per_batch_with_a_marker_per_version(
     assert tables.height == 9
     assert tables.select("source_sha256", "source_file").unique().rows() == [(sha256, SAMPLE_NAME)]
     for store in (lake.bronze, lake.silver, lake.quality):
+        assert [p.name for p in (store.root / "_index").iterdir()] == [f"{batch}.batch"]
         assert store.done_versions() == [sha256]
         assert store.meta(sha256)["encoding"] == "utf-8"
         assert store.meta(sha256)["lines"] == 174  # 173 newlines, and the empty line after them
@@ -594,30 +595,37 @@ def test_lake_layout_every_layer_per_batch_with_a_marker_per_version(
     assert loaded_sample.sql("SELECT encoding FROM dq_file") == [("utf-8",)]
 
 
-def test_a_marker_replaced_by_another_process_is_read_anew(tmp_path: Path):
-    """Markers are remembered per process; one replaced on disk (another run, another worker)
-    must be read again, not served from memory."""
+def test_an_index_replaced_or_added_by_another_process_is_read_anew(tmp_path: Path):
+    """Indexes are remembered per process; one replaced on disk, or a batch another worker
+    wrote, must be read, not served from memory."""
     from assets.lake import Store, batch_name
 
     store = Store(tmp_path / "silver", ("rows",))
-    rows = pl.DataFrame({"source_sha256": ["v1"], "n": [1]})
-    store.write({"rows": rows}, {"v1": {"years": [2024]}})
+    store.write(
+        {"rows": pl.DataFrame({"source_sha256": ["v1"], "n": [1]})}, {"v1": {"years": [2024]}}
+    )
     assert store.meta("v1") == {"years": [2024]}
-    marker = json.loads(store.marker_path("v1").read_text(encoding="utf-8"))
-    marker["meta"] = {"years": [2024, 2025], "lines": 12}
-    replacement = store.marker_path("v1").with_name(".replacement")
-    replacement.write_text(json.dumps(marker), encoding="utf-8")
-    os.replace(replacement, store.marker_path("v1"))
+    index = store.index_path(batch_name(["v1"]))
+    content = json.loads(index.read_text(encoding="utf-8"))
+    content["v1"]["meta"] = {"years": [2024, 2025], "lines": 12}
+    replacement = index.with_name(".replacement")
+    replacement.write_text(json.dumps(content), encoding="utf-8")
+    os.replace(replacement, index)
     assert store.meta("v1") == {"years": [2024, 2025], "lines": 12}
-    assert Store(tmp_path / "silver", ("rows",)).sources(["v1"], "rows") == {
-        str(store.path("rows", batch_name(["v1"]))): ["v1"]
+    other_worker = Store(tmp_path / "silver", ("rows",))
+    other_worker.write({"rows": pl.DataFrame({"source_sha256": ["v2"], "n": [2]})}, {"v2": {}})
+    assert store.done_versions() == ["v1", "v2"]
+    assert store.sources(["v1", "v2"], "rows") == {
+        str(store.path("rows", batch_name(["v1"]))): ["v1"],
+        str(store.path("rows", batch_name(["v2"]))): ["v2"],
     }
 
 
-def test_a_batch_interrupted_between_its_markers_is_never_read_twice(tmp_path: Path):
-    """A batch's files hold every member; a crash after some members' markers are written
-    leaves the others to be redone in a batch of their own. Their rows, now in two files, must
-    be read from the file their marker names only."""
+def test_a_version_two_batches_hold_is_read_from_the_newer_only(tmp_path: Path):
+    """A batch is done whole (its index is written last) or redone whole; a version that another
+    run wrote again in a batch of its own has rows in two files and two indexes naming it. Its
+    rows are read from the newer batch only: never twice, in the lake or in the warehouse."""
+    from assets.lake import batch_name
     from assets.settings import Settings
     from assets.silver import store as silver
     from benchmarks.corpus import generate_corpus
@@ -628,20 +636,26 @@ def test_a_batch_interrupted_between_its_markers_is_never_read_twice(tmp_path: P
     lake = settings.lake
     inventory = runner.scan_landing(settings)
     runner.parse_and_normalize(settings, inventory)
-    runner.assess_new(settings, inventory, docs=False)
     first, second = lake.silver.done_versions()
-    # The crash: the second member's markers were never written.
-    lake.silver.marker_path(second).unlink()
-    lake.quality.marker_path(second).unlink()
-    summary = runner.run_pipeline(settings, docs=False)
-
-    assert summary.published
-    assert lake.silver.sources([first], "project_budget").keys() != (
-        lake.silver.sources([second], "project_budget").keys()
+    # Another run wrote the second version again, alone.
+    again = silver.read(lake, [second])
+    lake.silver.write(
+        {
+            "project_budget": again.project_budget,
+            "indicator_target": again.indicator_target,
+            "parse_findings": silver.read_parse_findings(lake, [second]),
+        },
+        {second: lake.silver.meta(second)},
     )
+    assert lake.silver.sources([second], "project_budget") == {
+        str(lake.silver.path("project_budget", batch_name([second]), year)): [second]
+        for year in lake.silver.meta(second)["years"]
+    }
     frames = silver.read(lake, [first, second])
     assert frames.project_budget.height == manifest.tables
     assert frames.indicator_target.height == manifest.indicator_rows
+    summary = runner.run_pipeline(settings, docs=False)
+    assert summary.published
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     try:
         tables, rows = con.execute(
@@ -733,6 +747,7 @@ def test_landing_to_silver_in_one_scan_and_a_cut_between_bronze_and_silver_recov
     never read back); a version whose bronze was written but not its silver (a run cut
     between the two) is normalized from bronze, without parsing again, to the same rows."""
     from assets.bronze import store as bronze
+    from assets.lake import batch_name
     from assets.silver import store as silver
     from pipelines import runner
 
@@ -746,7 +761,7 @@ def test_landing_to_silver_in_one_scan_and_a_cut_between_bronze_and_silver_recov
     assert reads == [] and parsed.tables == 9 and normalized.indicator_rows == 75
     first = silver.read(settings.lake, [parsed.sha256])
 
-    settings.lake.silver.marker_path(parsed.sha256).unlink()  # the cut
+    settings.lake.silver.index_path(batch_name([parsed.sha256])).unlink()  # the cut
     ((again, renormalized),) = runner.parse_and_normalize(settings, inventory)
     assert again is None and set(reads) == {"tables", "indicators", "findings"}
     assert renormalized == normalized

@@ -1,7 +1,8 @@
 """Bronze on disk: the parser's tables, indicator rows and findings, per batch of file versions.
 
-Every row carries its `source_sha256` (and the name it was delivered as); each version's marker
-records its encoding and line count, which travel forward to silver and the findings store.
+Every row carries its `source_sha256` (and the name it was delivered as); the batch's index
+records each version's encoding and line count, which travel forward to silver and the findings
+store.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def build_batch(
     lake: Lake, landing_dir: Path, versions: list[tuple[str, str]]
 ) -> tuple[list[BronzeSummary], dict[str, pl.DataFrame]]:
     """Parse a batch of (source_file, sha256) in one pass; write one bronze file per entity for
-    the batch, then a marker per version. The frames written are returned for the next layer,
+    the batch, then the batch's index. The frames written are returned for the next layer,
     which need not read them back."""
     found = _read_landing(landing_dir, versions)
     parsed = parse_batch([data for _, _, data in found])

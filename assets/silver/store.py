@@ -47,10 +47,11 @@ def build_batch(
     """Landing → bronze → silver for a batch of (source_file, sha256) in one pass: the parser's
     frames are written to bronze and normalized as they are, never read back. A version already
     in bronze (a run cut between the two writes) is read from there instead of parsed again.
-    Each silver marker carries the bronze record forward, with the years the version holds."""
-    done = [v for v in versions if lake.bronze.exists(v[1])]
+    Silver's index carries each version's bronze record forward, with the years it holds."""
+    in_bronze = set(lake.bronze.done_versions())
+    done = [v for v in versions if v[1] in in_bronze]
     parsed, fresh = bronze.build_batch(
-        lake, landing_dir, [v for v in versions if not lake.bronze.exists(v[1])]
+        lake, landing_dir, [v for v in versions if v[1] not in in_bronze]
     )
     if done:
         stored = {entity: bronze.read(lake, done, entity) for entity in fresh}

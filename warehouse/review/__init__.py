@@ -132,7 +132,8 @@ class Scope:
     @classmethod
     def of(cls, tables: pl.DataFrame, silver: Store) -> Scope:
         versions = tables["source_sha256"].unique().sort()
-        missing = [sha256 for sha256 in versions if not silver.exists(sha256)]
+        held = set(silver.done_versions())
+        missing = [sha256 for sha256 in versions if sha256 not in held]
         if missing:
             raise RuntimeError(
                 f"the review needs the silver of {len(missing)} loaded file version(s), "
