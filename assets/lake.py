@@ -219,12 +219,17 @@ class Store:
         """What this layer recorded of a version for the next one (encoding, lines, years…)."""
         return self._index()[sha256]["meta"]
 
+    def metas(self, sha256s: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """`meta` of many versions, the indexes consulted once."""
+        index = self._index()
+        return {sha256: index[sha256]["meta"] for sha256 in sha256s}
+
     def sources(self, sha256s: Iterable[str], entity: str) -> Sources:
         """The files holding some versions' rows of one entity, each with the versions to read
         from it (read them with `read_sources` or `select_sql`)."""
-        index = self._index()
+        index, root = self._index(), str(self.root)
         return group_sources(
-            (str(self.root / name), sha256)
+            (f"{root}/{name}", sha256)
             for sha256 in sha256s
             for name in index[sha256]["files"][entity]
         )

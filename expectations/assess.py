@@ -43,7 +43,7 @@ def assess(lake: Lake, sha256s: list[str]) -> tuple[pl.DataFrame, list[SuiteResu
             table_findings(frames.project_budget, frames.indicator_target),
         ]
     ).sort("source_sha256", "source_line", "rule_id", nulls_last=True)
-    lake.quality.write({"findings": findings}, {s: lake.silver.meta(s) for s in sha256s})
+    lake.quality.write({"findings": findings}, lake.silver.metas(sha256s))
     return findings, suite_results
 
 

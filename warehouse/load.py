@@ -272,5 +272,5 @@ def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def _encodings(lake: Lake, sha256s: list[str]) -> pl.DataFrame:
     """Each version's encoding, as recorded by the parser and carried forward to quality."""
-    rows = [(s, lake.quality.meta(s)["encoding"]) for s in sha256s]
+    rows = [(s, meta["encoding"]) for s, meta in lake.quality.metas(sha256s).items()]
     return pl.DataFrame(rows, schema=["source_sha256", "encoding"], orient="row")

@@ -59,7 +59,7 @@ def build_batch(
             entity: pl.concat([fresh[entity], stored[entity]], how="diagonal_relaxed")
             for entity in fresh
         }
-    records = {s.sha256: s.__dict__ for s in parsed} | {s: lake.bronze.meta(s) for _, s in done}
+    records = {s.sha256: s.__dict__ for s in parsed} | lake.bronze.metas(s for _, s in done)
     summaries = _write(lake, fresh, [(f, s) for f, s in versions if s in records], records)
     by_version = {s.sha256: s for s in parsed}
     return [(by_version.get(summary.sha256), summary) for summary in summaries]
