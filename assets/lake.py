@@ -29,7 +29,7 @@ import polars as pl
 Sources = dict[str, list[str]]
 """Parquet file → the file versions (sha256) to read from it."""
 
-MARKERS = "_index"
+INDEX_FOLDER = "_index"
 INDEX_SUFFIX = ".batch"
 NO_YEAR = 0
 """The partition of rows whose year could not be read (E001 keeps them out of the facts)."""
@@ -57,7 +57,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def batch_name(sha256s: Iterable[str]) -> str:
     """A batch's files are named by the set of contents they hold: deterministic, and a batch
-    redone after a crash (with other members) never overwrites a file that a marker points to."""
+    redone after a crash (with other members) never overwrites a file that an index names."""
     return hashlib.sha256("\n".join(sorted(sha256s)).encode()).hexdigest()
 
 
@@ -108,9 +108,9 @@ def select_sql(found: Sources) -> str:
     )
 
 
-MARKER_CACHE_SIZE = 20_000
-_markers: OrderedDict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = OrderedDict()
-_markers_lock = threading.Lock()
+INDEX_CACHE_SIZE = 20_000
+_indexes: OrderedDict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = OrderedDict()
+_indexes_lock = threading.Lock()
 # Per layer root: the stamp of each index (time, name, inode, size) when last merged, and the
 # merged versions.
 _merged: dict[Path, tuple[tuple[tuple[int, str, int, int], ...], dict[str, dict[str, Any]]]] = {}
@@ -122,30 +122,30 @@ def _identity(path: Path) -> tuple[int, int, int]:
     return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
-def _remember(path: Path, marker: dict[str, Any]) -> None:
+def _remember(path: Path, index: dict[str, Any]) -> None:
     identity = _identity(path)
-    with _markers_lock:
-        _markers[path] = (identity, marker)
-        _markers.move_to_end(path)
-        while len(_markers) > MARKER_CACHE_SIZE:
-            _markers.popitem(last=False)
+    with _indexes_lock:
+        _indexes[path] = (identity, index)
+        _indexes.move_to_end(path)
+        while len(_indexes) > INDEX_CACHE_SIZE:
+            _indexes.popitem(last=False)
 
 
-def read_marker(path: Path) -> dict[str, Any]:
+def read_index(path: Path) -> dict[str, Any]:
     """A batch index's content (shared: never modify it), parsed once per process while the file
     is the same one. A run consults the indexes once per entity and per step; an index is
     replaced whole (a new inode, time and often size), never edited, so a stat tells that a
     remembered one still holds. Only the latest indexes are kept: a worker's memory stays
     bounded."""
     identity = _identity(path)
-    with _markers_lock:
-        remembered = _markers.get(path)
+    with _indexes_lock:
+        remembered = _indexes.get(path)
         if remembered is not None and remembered[0] == identity:
-            _markers.move_to_end(path)
+            _indexes.move_to_end(path)
             return remembered[1]
-    marker = json.loads(path.read_text(encoding="utf-8"))
-    _remember(path, marker)
-    return marker
+    index = json.loads(path.read_text(encoding="utf-8"))
+    _remember(path, index)
+    return index
 
 
 @dataclass(frozen=True)
@@ -166,13 +166,13 @@ class Store:
         return folder / f"{batch}.parquet"
 
     def index_path(self, batch: str) -> Path:
-        return self.root / MARKERS / f"{batch}{INDEX_SUFFIX}"
+        return self.root / INDEX_FOLDER / f"{batch}{INDEX_SUFFIX}"
 
     def _entries(self) -> list[tuple[tuple[int, str, int, int], Path]]:
         """The batch indexes, oldest first: by time, then name; with what tells a file from the
         one it replaced (inode, size). Temporary files start with a dot."""
         try:
-            with os.scandir(self.root / MARKERS) as found:
+            with os.scandir(self.root / INDEX_FOLDER) as found:
                 stats = [
                     (e.stat(), e)
                     for e in found
@@ -186,18 +186,18 @@ class Store:
         )
 
     def _index(self) -> dict[str, dict[str, Any]]:
-        """Every version the layer holds → its marker (files and meta), the newest index naming
+        """Every version the layer holds → its record (files and meta), the newest index naming
         it winning. Merged again only when an index was added or replaced."""
         entries = self._entries()
         stamp = tuple(order for order, _ in entries)
-        with _markers_lock:
+        with _indexes_lock:
             merged = _merged.get(self.root)
         if merged is not None and merged[0] == stamp:
             return merged[1]
         versions: dict[str, dict[str, Any]] = {}
         for _, path in entries:
-            versions.update(read_marker(path))
-        with _markers_lock:
+            versions.update(read_index(path))
+        with _indexes_lock:
             _merged[self.root] = (stamp, versions)
         return versions
 
@@ -210,7 +210,7 @@ class Store:
         layer means when a run added nothing."""
         latest: list[str] = []
         for _, path in reversed(self._entries()):
-            latest += [v for v in sorted(read_marker(path)) if v not in latest]
+            latest += [v for v in sorted(read_index(path)) if v not in latest]
             if len(latest) >= count:
                 break
         return latest[:count]
