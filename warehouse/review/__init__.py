@@ -91,6 +91,12 @@ FINDINGS_INSERT = (
     "(SELECT ingested_at FROM run_info) FROM review_finding_rows"
 )
 MART_AMOUNT = pl.Decimal(18, 4)
+# The findings as every check returns them, before they are written.
+FINDING_SCHEMA = pl.Schema(
+    {"rule_id": pl.String(), "year": pl.Int32(), "project_key": pl.Int32()}
+    | {"project_code": pl.String(), "source_file": pl.String(), "source_line": pl.Int32()}
+    | dict.fromkeys(FINDING_COLUMNS[5:], pl.String())
+)
 # A table's names as the indicator dimension holds them (a missing name is '').
 DIMENSION_NAMES = pl.col("level2_name", "level3_name").fill_null("")
 
@@ -232,6 +238,8 @@ def _read(scope: Scope) -> dict[str, pl.DataFrame]:
 def _year_over_year(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     """R310–R312 in SQL, over the projects with more than one year in scope only."""
     followed = scope.part(scope.tables.filter(pl.len().over("project_key") > 1))
+    if followed.tables.is_empty():  # no project has two years in scope: nothing to compare
+        return pl.DataFrame(schema=FINDING_SCHEMA)
     targets = _silver_rows(followed, "indicator_target", NAME_COLUMNS, DIMENSION_NAMES).collect()
     con.register("review_budget", followed.tables.to_arrow())
     con.register("review_targets", targets.join(followed.keys(), on=TABLE_ID).to_arrow())
