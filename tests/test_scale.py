@@ -38,6 +38,25 @@ def test_senders_are_the_first_folder_below_landing():
     assert scan.of_senders(inventory, ["_root"])["source_file"].to_list() == ["top.txt"]
 
 
+@pytest.mark.parametrize(
+    ("operator_setting", "in_effect"),
+    [(None, "dirty_decay_ms:2000,muzzy_decay_ms:0"), ("dirty_decay_ms:100", "dirty_decay_ms:100")],
+)
+def test_the_pipeline_sets_polars_allocator_before_polars_loads(
+    operator_setting: str | None, in_effect: str
+):
+    """Polars reads `_RJEM_MALLOC_CONF` once, when it is imported; its own defaults come first
+    and the last setting of a key wins."""
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if operator_setting:
+        env["_RJEM_MALLOC_CONF"] = operator_setting
+    code = "import pipelines.cli, polars, os; print(os.environ['_RJEM_MALLOC_CONF'])"
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert shown.endswith("," + in_effect)
+
+
 def test_shards_balance_bytes_and_leave_none_empty():
     inventory = pl.DataFrame(
         {"source_file": list("abcdef"), "sha256": list("123456"), "size": [90, 10, 50, 40, 30, 20]}
