@@ -316,16 +316,15 @@ def floors_report(result: dict, figures: dict) -> list[str]:
 
 
 def incremental_line(result: dict) -> str:
-    step = {key: f"{value:.2f} s" for key, value in result.items() if isinstance(value, float)}
     gates = result["gates"]
     return (
         f"One new file of 100 tables among {result['files']:,} loaded files: "
-        f"{result['one_new_file']:.3f} s of pipeline work (scan {step['scan']}, parse + "
-        f"normalize {step['parse_normalize']}, validate {step['validate']}, load "
-        f"{step['load']} of which the target review {step['review']}, report "
-        f"{step['report']}). The quality gates alone over that file's rows, timed on their "
-        f"own: GX silver suites {gates['gx_silver']:.2f} s, guard rules (GX warehouse suites "
-        f"and SQL) {gates['guard_rules']:.2f} s."
+        f"{result['one_new_file']:.3f} s of pipeline work (scan {result['scan']:.2f} s, parse + "
+        f"normalize {result['parse_normalize']:.2f} s, validate {result['validate']:.2f} s, load "
+        f"{result['load']:.2f} s of which the target review {result['review']:.2f} s, report "
+        f"{result['report']:.2f} s). The quality gates alone over that file's rows, timed on "
+        f"their own: GX silver suites {gates['gx_silver']:.2f} s, guard rules (GX warehouse "
+        f"suites and SQL) {gates['guard_rules']:.2f} s."
     )
 
 

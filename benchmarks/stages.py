@@ -63,6 +63,8 @@ def main() -> None:
             timed(results, "report", runner.review_report, settings)
         results["one_new_file"] = time.perf_counter() - began
         results["review"] = published.staged.review_seconds
+        if published.failed:  # as `run_pipeline` refuses it
+            raise runner.InvariantViolation(f"guard rules failed: {', '.join(published.failed)}")
     con = duckdb.connect(str(settings.warehouse_path), read_only=True)
     results["indicator_rows"] = con.execute(
         "SELECT count(*) FROM fact_indicator_target"
