@@ -5,6 +5,7 @@ a corrected copy of the sample, the year-over-year rules on a second year, and t
 from __future__ import annotations
 
 import shutil
+import time
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -234,8 +235,14 @@ def test_the_review_in_parts_finds_what_it_finds_at_once(
         monkeypatch.setattr(review_module, "CHUNK_TABLES", 2)
         monkeypatch.setattr(review_module, "INSERT_ROWS", 5)
         con.execute("CREATE TEMP TABLE run_info AS SELECT now()::TIMESTAMP AS ingested_at")
-        review_module.review(con, Lake(tripped.settings.data_dir).silver, everything=True)
+        began = time.perf_counter()
+        seconds = review_module.review(con, Lake(tripped.settings.data_dir).silver, everything=True)
+        wall = time.perf_counter() - began
         assert published(con) == before
+        # where the time went, step by step: every step, each counted once
+        assert tuple(seconds) == review_module.REVIEW_STEPS
+        assert all(step > 0 for step in seconds.values())
+        assert sum(seconds.values()) <= wall
         assert {table: len(rows) for table, rows in before.items()} == {
             "review_finding": 39,
             "mart_target_review": 10,

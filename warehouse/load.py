@@ -54,6 +54,8 @@ class StagedLoad:
     loaded_sha256s: tuple[str, ...] = ()
     ingested_at: datetime | None = None
     review_seconds: float = 0.0
+    # the review's seconds per step (`REVIEW_STEPS`): where its time goes
+    review_steps: dict[str, float] = field(default_factory=dict)
 
 
 # The loader's DuckDB memory: beyond it DuckDB spills to the data folder. Measured on the
@@ -154,7 +156,7 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
         _drop_working_tables(con, keep=REVIEW_READS)
         reviewing = time.perf_counter()
         publish_catalogue(con)
-        review(con, lake.silver, everything=upgraded)
+        review_steps = review(con, lake.silver, everything=upgraded)
         review_seconds = time.perf_counter() - reviewing
         con.execute("DELETE FROM warehouse_build")
         con.execute("INSERT INTO warehouse_build VALUES (?, ?)", [fingerprint, ingested_at])
@@ -164,7 +166,14 @@ def stage(lake: Lake, inventory: pl.DataFrame) -> StagedLoad:
         con.close()
     published_versions = tuple(sorted(set(to_load) | set(arriving)))
     return StagedLoad(
-        staging, True, new_versions, counts, published_versions, ingested_at, review_seconds
+        staging,
+        True,
+        new_versions,
+        counts,
+        published_versions,
+        ingested_at,
+        review_seconds,
+        review_steps,
     )
 
 

@@ -12,6 +12,9 @@ unit lists the checks read are the CSV files beside them.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -37,7 +40,14 @@ from warehouse.review.checks import (
     quantitative,
 )
 
-__all__ = ["REVIEW_DIR", "REVIEW_READS", "publish_catalogue", "review", "review_rule_ids"]
+__all__ = [
+    "REVIEW_DIR",
+    "REVIEW_READS",
+    "REVIEW_STEPS",
+    "publish_catalogue",
+    "review",
+    "review_rule_ids",
+]
 
 # The silver columns the review reads of each table the facts hold (their names, for the
 # year-over-year rules, are read only for the projects with more than one year in scope).
@@ -401,31 +411,58 @@ def _write(
     rows.clear()
 
 
-def review(con: duckdb.DuckDBPyConnection, silver: Store, everything: bool = False) -> None:
+# Where the review's time goes, in the order it is spent: the project-years in scope and their
+# tables; their silver rows; the checks (the year-over-year rules included); the mart's rows;
+# writing the findings and the mart.
+REVIEW_STEPS = ("scope", "read", "checks", "mart", "write")
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+    began = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[step] += time.perf_counter() - began
+
+
+def review(
+    con: duckdb.DuckDBPyConnection, silver: Store, everything: bool = False
+) -> dict[str, float]:
     """Review again the project-years whose facts this load changed (the load's `touched`
     table), or every project-year (a warehouse built by another version of the rules), on the
-    connection that stages the load; `silver` holds the rows of every table the facts hold."""
+    connection that stages the load; `silver` holds the rows of every table the facts hold.
+    Returns the seconds each of `REVIEW_STEPS` took (what a benchmark weighs)."""
+    seconds = dict.fromkeys(REVIEW_STEPS, 0.0)
     # The review's tables are sets (every reader orders what it shows): DuckDB may build them
     # in parallel, out of order.
     con.execute("SET preserve_insertion_order = false")
-    if everything:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT p.project_code, b.year "
-            "FROM fact_project_budget AS b JOIN dim_project AS p USING (project_key)"
-        )
-    con.execute((REVIEW_DIR / "scope.sql").read_text(encoding="utf-8"))
-    scope = Scope.of(con.sql(SCOPE_TABLES).pl(), silver)
-    yearly = _year_over_year(con, scope)
+    with _timed(seconds, "scope"):
+        if everything:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT p.project_code, b.year "
+                "FROM fact_project_budget AS b JOIN dim_project AS p USING (project_key)"
+            )
+        con.execute((REVIEW_DIR / "scope.sql").read_text(encoding="utf-8"))
+        scope = Scope.of(con.sql(SCOPE_TABLES).pl(), silver)
+    with _timed(seconds, "checks"):
+        yearly = _year_over_year(con, scope)
     # A part of the scope at a time: the review holds a part's rows, never the whole load's.
     # What the parts find is written in a few large inserts (each insert writes its row groups).
     found: list[pl.DataFrame] = [yearly]
     rows: list[pl.DataFrame] = []
     for part in scope.chunks(CHUNK_TABLES):
-        checked = _read(part)
-        found.append(_checked(part, checked))
-        held = yearly.join(part.tables, on=TABLE_KEYS, how="semi")
-        rows.append(mart_rows(checked, pl.concat([found[-1], held]), scope.tables))
+        with _timed(seconds, "read"):
+            checked = _read(part)
+        with _timed(seconds, "checks"):
+            found.append(_checked(part, checked))
+        with _timed(seconds, "mart"):
+            held = yearly.join(part.tables, on=TABLE_KEYS, how="semi")
+            rows.append(mart_rows(checked, pl.concat([found[-1], held]), scope.tables))
         if sum(frame.height for frame in found) >= INSERT_ROWS:
-            _write(con, found, rows)
-    _write(con, found, rows)
+            with _timed(seconds, "write"):
+                _write(con, found, rows)
+    with _timed(seconds, "write"):
+        _write(con, found, rows)
     con.execute("RESET preserve_insertion_order")
+    return seconds
