@@ -89,8 +89,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop_working_tables(con: duckdb.DuckDBPyConnection, keep: tuple[str, ...]) -> None:
-    """Free the load's temp tables once the facts are written (half a gigabyte at 100k
-    tables, the incoming rows above all): the review that follows needs the room."""
+    """Free the load's temp tables once the facts are written (the incoming budget rows and
+    dimensions, the rules' rows): the review that follows needs the room."""
     names = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND NOT list_contains(?, "
         "table_name)",

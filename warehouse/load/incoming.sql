@@ -12,7 +12,10 @@ SELECT
 FROM arriving_budget AS b
 JOIN arriving AS a USING (source_sha256, table_seq);
 
-CREATE OR REPLACE TEMP TABLE incoming_targets AS
+-- A view, not a table: the facts read the silver rows once, straight from Parquet, and the
+-- indicator dimension reads three of their columns. Copying every arriving row into a temp
+-- table first cost more than both reads (1.2 s of a 100k-table load, 850k rows).
+CREATE OR REPLACE TEMP VIEW incoming_targets AS
 SELECT
     t.source_sha256, t.table_seq, t.source_line, t.year, b.unit_code, b.project_code,
     t.level1_name, t.level1_en, t.level2_name, t.level2_en, t.level3_name,
