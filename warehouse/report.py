@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.lake import write_text_atomic
+from assets.lake import write_bytes_atomic, write_text_atomic
 from warehouse.query import SURPLUS_ZEROS, answer
 
 # The most bars a chart draws; the table below it lists every project.
@@ -54,11 +54,15 @@ class ReportOutcome:
     written: bool
 
 
+SURPLUS = re.compile(SURPLUS_ZEROS)
+
+
 def wan(yuan: Decimal | None) -> str:
     """万元 with two decimals, four where the yuan need them."""
     if yuan is None:
         return "—"
-    return re.sub(SURPLUS_ZEROS, r"\1", f"{Decimal(yuan) / 10_000:,.4f}")
+    # a function, not a template: Python parses a template again on every call
+    return SURPLUS.sub(lambda kept: kept[1], f"{Decimal(yuan) / 10_000:,.4f}")
 
 
 Bar = tuple[str, float, str, str]
@@ -213,9 +217,14 @@ def chart_bars(reviews: pl.DataFrame) -> dict[str, Charts]:
     }
 
 
+# Where a page's two long tables go: they arrive as UTF-8 bytes and are never decoded (a 100k-
+# table report's rows are 160 MB of text that Python would decode and encode again).
+PROJECT_SLOT, FINDING_SLOT = "\x00projects\x00", "\x00findings\x00"
+
+
 def unit_year_page(
-    unit: dict, projects: str, findings: str, flagged: int, charts: Charts, generated: str
-) -> str:
+    unit: dict, projects: bytes, findings: bytes, flagged: int, charts: Charts, generated: str
+) -> bytes:
     """One unit's projects in one year: cards, two charts, the scores and the flagged items."""
     title = f"{unit['unit_name']} · {unit['year']} 绩效目标审核 / target review"
     largest, lowest, count = charts
@@ -246,15 +255,17 @@ points per finding, capped per rule (<code>dq_rule</code>); A ≥ 90, B ≥ 75, 
 <table id="projects"><thead><tr><th>项目编码 code</th><th>项目名称 project</th>
 <th>预算（万元）</th><th>得分 score</th><th>等级 grade</th><th>发现 findings</th>
 <th>规则 rules</th></tr></thead><tbody>
-{projects}
+{PROJECT_SLOT}
 </tbody></table>
 <h2>审核发现 / flagged items ({flagged})</h2>
 <table id="findings"><thead><tr><th>规则 rule</th><th>项目 project</th><th>文件:行 file:line</th>
 <th>触发文本 text</th><th>说明 message</th></tr></thead><tbody>
-{findings}
+{FINDING_SLOT}
 </tbody></table>
 """
-    return _page(title, body)
+    head, _, rest = _page(title, body).encode("utf-8").partition(PROJECT_SLOT.encode())
+    middle, _, tail = rest.partition(FINDING_SLOT.encode())
+    return b"".join((head, projects, middle, findings, tail))
 
 
 # One row per unit-year: what the index shows, and what tells a page that must be redrawn.
@@ -376,20 +387,21 @@ def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
             stale.join(project_rows(reviews), on="page", how="left")
             .join(finding_rows(findings), on="page", how="left")
             .with_columns(
-                pl.col("finding_rows").fill_null(""), pl.col("finding_rows_count").fill_null(0)
+                pl.col("project_rows", "finding_rows").fill_null("").cast(pl.Binary),
+                pl.col("finding_rows_count").fill_null(0),
             )
         )
         bars = chart_bars(reviews)
         for unit in parts.iter_rows(named=True):
-            text = unit_year_page(
+            page = unit_year_page(
                 unit,
-                unit["project_rows"] or "",
+                unit["project_rows"],
                 unit["finding_rows"],
                 unit["finding_rows_count"],
                 bars.get(unit["page"], ([], [], 0)),
                 generated,
             )
-            write_text_atomic(folder / unit["page"], text)
+            write_bytes_atomic(folder / unit["page"], page)
     pages = dict(units.select("page", "projects").iter_rows())
     for gone in folder.glob("*.html"):
         if gone.name != index.name and gone.name not in pages:
