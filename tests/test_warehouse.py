@@ -621,6 +621,35 @@ def test_an_index_replaced_or_added_by_another_process_is_read_anew(tmp_path: Pa
     }
 
 
+def test_a_batch_file_is_read_whole_only_when_every_version_it_holds_is_wanted(tmp_path: Path):
+    """Rows are told apart by version only where a file holds versions the reader does not
+    want: a batch's files per year hold some of its versions each, as its index says."""
+    from assets.lake import Store, batch_name
+
+    store = Store(tmp_path / "silver", ("rows",), by_year=("rows",))
+    rows = pl.DataFrame(
+        {
+            "source_sha256": ["v1", "v2", "v2", "v3"],
+            "year": [2023, 2023, 2024, 2024],
+            "n": [1, 2, 3, 4],
+        }
+    )
+    store.write({"rows": rows}, {"v1": {}, "v2": {}, "v3": {}})
+    batch = batch_name(["v1", "v2", "v3"])
+    in_2023, in_2024 = (str(store.path("rows", batch, year)) for year in (2023, 2024))
+
+    def read(*versions: str) -> list[int]:
+        return sorted(store.read(versions, "rows")["n"].to_list())
+
+    assert store.whole_files(store.sources(["v1", "v2"], "rows"), "rows") == {in_2023}
+    assert read("v1", "v2") == [1, 2, 3]
+    assert store.whole_files(store.sources(["v2", "v3"], "rows"), "rows") == {in_2024}
+    assert read("v2", "v3") == [2, 3, 4]
+    assert store.whole_files(store.sources(["v2"], "rows"), "rows") == set()
+    assert read("v2") == [2, 3]
+    assert read("v1", "v2", "v3") == [1, 2, 3, 4]
+
+
 def test_a_version_two_batches_hold_is_read_from_the_newer_only(tmp_path: Path):
     """A batch is done whole (its index is written last) or redone whole; a version that another
     run wrote again in a batch of its own has rows in two files and two indexes naming it. Its
