@@ -263,7 +263,9 @@ class Store:
                 continue
             name = os.path.relpath(path, root)
             holders = {
-                sha256 for sha256, record in written.items() if name in record["files"][entity]
+                sha256
+                for sha256, record in written.items()
+                if name in record["files"].get(entity, ())
             }
             if holders <= set(sha256s):
                 whole.add(path)
