@@ -60,6 +60,21 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+def by_year(frame: pl.DataFrame) -> dict[tuple[Any, ...], pl.DataFrame]:
+    """The frame's rows per year, in their order. A batch's files mostly come year by year, so
+    each year is usually one run of rows: then the parts are slices, not copies (copying a
+    batch's silver apart cost a quarter of writing it)."""
+    runs = frame.select(pl.col("year").rle_id()).to_series()
+    if runs.n_unique() != frame["year"].n_unique():
+        return frame.partition_by("year", as_dict=True)
+    starts = (
+        frame.with_row_index("row")
+        .group_by("year", maintain_order=True)
+        .agg(pl.col("row").first(), pl.len())
+    )
+    return {(year,): frame.slice(row, length) for year, row, length in starts.iter_rows()}
+
+
 def batch_name(sha256s: Iterable[str]) -> str:
     """A batch's files are named by the set of contents they hold: deterministic, and a batch
     redone after a crash (with other members) never overwrites a file that an index names."""
@@ -280,11 +295,7 @@ class Store:
         }
         for entity in self.entities:
             frame = frames[entity]
-            parts = (
-                frame.partition_by("year", as_dict=True)
-                if entity in self.by_year
-                else {(NO_YEAR,): frame}
-            )
+            parts = by_year(frame) if entity in self.by_year else {(NO_YEAR,): frame}
             for (year,), part in parts.items():
                 if part.height == 0:
                     continue
