@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +86,21 @@ def ask(
     return Answer(frame.head(max_rows), truncated=frame.height > max_rows)
 
 
-def answer(warehouse_path: Path, sql: str) -> pl.DataFrame:
-    """The whole answer of a query the project itself asks (summary, sensor, tests)."""
+@contextmanager
+def reading(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for the queries the project itself asks, several on one
+    connection where they go together (opening the file costs 20–50 ms)."""
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
-        return con.sql(sql).pl()
+        yield con
     finally:
         con.close()
+
+
+def answer(warehouse_path: Path, sql: str) -> pl.DataFrame:
+    """The whole answer of a query the project itself asks (summary, sensor, tests)."""
+    with reading(warehouse_path) as con:
+        return con.sql(sql).pl()
 
 
 def readable(frame: pl.DataFrame) -> pl.DataFrame:

@@ -16,10 +16,11 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from assets.lake import write_bytes_atomic, write_text_atomic
-from warehouse.query import SURPLUS_ZEROS, answer
+from warehouse.query import SURPLUS_ZEROS, reading
 
 # The most bars a chart draws; the table below it lists every project.
 CHART_BARS = 40
@@ -327,11 +328,9 @@ def index_page(units: pl.DataFrame, generated: str) -> str:
     return _page("绩效目标审核 / target review", body)
 
 
-def _latest_review(warehouse_path: Path) -> str:
-    reviewed = answer(
-        warehouse_path, "SELECT CAST(max(reviewed_at) AS VARCHAR) AS at FROM mart_target_review"
-    )
-    return reviewed["at"][0] or ""
+def _latest_review(con: duckdb.DuckDBPyConnection) -> str:
+    reviewed = con.sql("SELECT CAST(max(reviewed_at) AS VARCHAR) FROM mart_target_review")
+    return reviewed.fetchall()[0][0] or ""
 
 
 def _stamp(folder: Path) -> dict:
@@ -350,21 +349,28 @@ def _stamp(folder: Path) -> dict:
 
 def is_current(warehouse_path: Path, folder: Path) -> bool:
     """The pages show the warehouse's latest review."""
-    return (folder / "index.html").exists() and _stamp(folder).get("reviewed_at") == _latest_review(
-        warehouse_path
-    )
+    if not (folder / "index.html").exists():
+        return False
+    with reading(warehouse_path) as con:
+        return _stamp(folder).get("reviewed_at") == _latest_review(con)
 
 
 def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
     """Draw the pages the published warehouse's review changed: a unit-year whose projects were
     reviewed after the pages were last drawn, or whose number of projects changed, and the
     index; nothing when the pages already show the latest review (the stamp says which)."""
+    with reading(warehouse_path) as con:
+        return _drawn(con, folder)
+
+
+def _drawn(con: duckdb.DuckDBPyConnection, folder: Path) -> ReportOutcome:
+    """The report from one connection: the pages and their stamp read one state of the file."""
     index = folder / "index.html"
-    latest = _latest_review(warehouse_path)
+    latest = _latest_review(con)
     stamp = _stamp(folder)
     if index.exists() and stamp.get("reviewed_at") == latest:
         return ReportOutcome(index, len(stamp.get("pages", {})), written=False)
-    units = answer(warehouse_path, UNIT_YEARS_SQL).with_columns(PAGE)
+    units = con.sql(UNIT_YEARS_SQL).pl().with_columns(PAGE)
     drawn: dict[str, int] = stamp.get("pages", {})
     on_disk = [path.name for path in folder.glob("*.html")]
     stale = units.filter(
@@ -380,8 +386,8 @@ def write_report(warehouse_path: Path, folder: Path) -> ReportOutcome:
             for code, year in stale.select("unit_code", "year").iter_rows()
         )
         where = "" if stale.height == units.height else f"WHERE (unit_code, year) IN ({chosen})"
-        reviews = answer(warehouse_path, f"SELECT * FROM v_target_review {where}")
-        findings = answer(warehouse_path, f"SELECT * FROM v_review_findings {where}")
+        reviews = con.sql(f"SELECT * FROM v_target_review {where}").pl()
+        findings = con.sql(f"SELECT * FROM v_review_findings {where}").pl()
         reviews, findings = reviews.with_columns(PAGE), findings.with_columns(PAGE)
         parts = (
             stale.join(project_rows(reviews), on="page", how="left")
