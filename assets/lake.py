@@ -64,15 +64,15 @@ def by_year(frame: pl.DataFrame) -> dict[tuple[Any, ...], pl.DataFrame]:
     """The frame's rows per year, in their order. A batch's files mostly come year by year, so
     each year is usually one run of rows: then the parts are slices, not copies (copying a
     batch's silver apart cost a quarter of writing it)."""
-    runs = frame.select(pl.col("year").rle_id()).to_series()
-    if runs.n_unique() != frame["year"].n_unique():
+    if frame["year"].rle_id().n_unique() != frame["year"].n_unique():
         return frame.partition_by("year", as_dict=True)
-    starts = (
-        frame.with_row_index("row")
+    runs = (
+        frame.select("year")
+        .with_row_index("offset")
         .group_by("year", maintain_order=True)
-        .agg(pl.col("row").first(), pl.len())
+        .agg(pl.col("offset").first(), pl.len())
     )
-    return {(year,): frame.slice(row, length) for year, row, length in starts.iter_rows()}
+    return {(year,): frame.slice(offset, length) for year, offset, length in runs.iter_rows()}
 
 
 def batch_name(sha256s: Iterable[str]) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assets.settings import REPO_ROOT
 from tests.conftest import SAMPLE_NAME, Workspace, replace_line
@@ -648,6 +650,22 @@ def test_a_batch_file_is_read_whole_only_when_every_version_it_holds_is_wanted(t
     assert store.whole_files(store.sources(["v2"], "rows"), "rows") == set()
     assert read("v2") == [2, 3]
     assert read("v1", "v2", "v3") == [1, 2, 3, 4]
+
+
+@given(st.lists(st.sampled_from([None, 2022, 2023, 2024]), max_size=40))
+def test_a_batch_is_split_by_year_as_partition_by_splits_it(years: list[int | None]):
+    """Years in runs are sliced, years interleaved are copied apart: the same parts, keys and
+    row order either way."""
+    from assets.lake import by_year
+
+    frame = pl.DataFrame(
+        {"year": years, "row": range(len(years))}, schema={"year": pl.Int32, "row": pl.Int64}
+    )
+    expected = frame.partition_by("year", as_dict=True)
+    parts = by_year(frame)
+    assert list(parts) == list(expected)
+    for key, part in parts.items():
+        assert part.equals(expected[key])
 
 
 def test_a_version_two_batches_hold_is_read_from_the_newer_only(tmp_path: Path):
