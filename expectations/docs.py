@@ -42,7 +42,7 @@ table { border-collapse: collapse; background: #fff; font-size: 13px; width: 100
 th, td { border: 1px solid #e0e0e0; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge { color: #fff; border-radius: 3px; padding: 0 6px; font-weight: bold; white-space: nowrap; }
-code { font-size: 12px; } a { color: #1565c0; }
+code { font-size: 12px; } a { color: #1565c0; } summary { cursor: pointer; }
 """
 
 
@@ -202,10 +202,27 @@ def run_page(record: Mapping[str, Any]) -> str:
     name = run_name(record)
     body = (
         f'<p class="sub"><a href="../index.html">← all runs</a></p><h1>{html.escape(name)}</h1>'
-        f'<p class="sub">run {html.escape(record["run_id"])} · files: '
-        f"{html.escape(', '.join(record['files']) or '—')}</p>" + "".join(sections)
+        + _files_line(record)
+        + "".join(sections)
     )
     return _page(name, body)
+
+
+# A run of more files than this lists them folded: a first load's hundreds of names would push
+# the verdicts below the first screen.
+FILES_SHOWN = 10
+
+
+def _files_line(record: Mapping[str, Any]) -> str:
+    files = record["files"]
+    names = html.escape(", ".join(files) or "—")
+    run = f"run {html.escape(record['run_id'])}"
+    if len(files) <= FILES_SHOWN:
+        return f'<p class="sub">{run} · files: {names}</p>'
+    return (
+        f'<details class="sub"><summary>{run} · {len(files):,} files</summary>'
+        f"<p>{names}</p></details>"
+    )
 
 
 def index_page(records: list[Mapping[str, Any]]) -> str:

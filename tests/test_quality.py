@@ -119,6 +119,22 @@ def test_data_docs_keep_the_last_runs(tmp_path: Path):
     assert len(list((site / "runs").glob("*.html"))) == docs.KEEP_RUNS
 
 
+def test_a_run_of_many_files_lists_them_folded_below_its_name():
+    validation = {"suite": "s", "rows": 1, "judged_rows": 1, "expectations": []}
+    record = {
+        "run_id": "r1",
+        "trigger": "jixiao run",
+        "started_at": "2026-11-28 18:00 UTC",
+        "validations": [{**validation, "layer": "silver"}],
+    }
+    few = docs.run_page(record | {"files": ["a.txt", "b.txt"]})
+    assert "run r1 · files: a.txt, b.txt</p>" in few and "<details" not in few
+    many = [f"2024/export_{n:03d}.txt" for n in range(docs.FILES_SHOWN + 1)]
+    page = docs.run_page(record | {"files": many})
+    assert f"<summary>run r1 · {docs.FILES_SHOWN + 1} files</summary>" in page
+    assert ", ".join(many) in page
+
+
 @pytest.mark.skipif(chromium() is None, reason="no chromium: `make chromium` installs it")
 def test_data_docs_render_offline_in_headless_chromium(loaded_sample: Workspace):
     site = loaded_sample.settings.data_docs_dir
