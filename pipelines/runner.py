@@ -97,20 +97,28 @@ def first_names(inventory: pl.DataFrame) -> dict[str, str]:
 
 
 def batches(
-    inventory: pl.DataFrame, todo: dict[str, str], limit: int | None = None
+    inventory: pl.DataFrame, todo: dict[str, str], limit: int | None = None, workers: int = 1
 ) -> list[list[tuple[str, str]]]:
     """(source_file, sha256) in batches of about `limit` (BATCH_BYTES) bytes: vectorized work
-    is amortized over many files while memory stays bounded, whatever the size of the corpus."""
+    is amortized over many files while memory stays bounded, whatever the size of the corpus.
+
+    The batches are of equal bytes as far as whole files allow, and as many as a multiple of
+    `workers`: batches filled to the limit one after the other left a small last one, and a core
+    idle while its peer parsed the last full one."""
     limit = limit or BATCH_BYTES
     sizes = dict(zip(inventory["sha256"], inventory["size"], strict=True))
-    result: list[list[tuple[str, str]]] = [[]]
-    filled = 0
-    for sha256, source_file in sorted(todo.items(), key=lambda item: item[1]):
-        if result[-1] and filled + sizes[sha256] > limit:
-            result.append([])
-            filled = 0
-        result[-1].append((source_file, sha256))
-        filled += sizes[sha256]
+    ordered = sorted(todo.items(), key=lambda item: item[1])
+    total = sum(sizes[sha256] for sha256, _ in ordered)
+    count = max(1, -(-total // limit))
+    count = -(-count // workers) * workers
+    share = max(total, 1) / count
+    result: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+    start = 0
+    for sha256, source_file in ordered:
+        # a file goes to the batch its middle byte falls in
+        place = min(count - 1, int((start + sizes[sha256] / 2) // share))
+        result[place].append((source_file, sha256))
+        start += sizes[sha256]
     return [batch for batch in result if batch]
 
 
@@ -179,7 +187,7 @@ def parse_and_normalize(
     todo = to_parse(settings, inventory) if versions is None else versions
     jobs = [
         (settings.lake, settings.landing_dir, batch)
-        for batch in batches(inventory, {sha: name for name, sha in todo})
+        for batch in batches(inventory, {sha: name for name, sha in todo}, workers=workers())
     ]
     return map_batches(silver.build_batch, jobs)
 

@@ -124,3 +124,20 @@ def test_parallel_batches_give_the_same_warehouse(corpus_run, tmp_path: Path, mo
     )
     assert sql(parallel, query) == sql(settings, query)
     assert sql(parallel, "SELECT count(*) FROM dq_file")[0][0] == manifest.files > 1
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_batches_hold_equal_bytes_and_a_multiple_of_the_workers(workers: int):
+    """Ten files of 10 bytes and a 32-byte limit: four batches of 20–30 bytes (not three full
+    ones and a 10-byte rest), or six for three workers; every file once, in name order."""
+    import polars as pl
+
+    from pipelines import runner
+
+    names = {f"h{n}": f"2024/export_{n:02d}.txt" for n in range(10)}
+    inventory = pl.DataFrame({"sha256": list(names), "size": [10] * 10})
+    found = runner.batches(inventory, names, limit=32, workers=workers)
+    assert len(found) == {1: 4, 2: 4, 3: 6}[workers]
+    assert [name for batch in found for name, _ in batch] == sorted(names.values())
+    sizes = [10 * len(batch) for batch in found]
+    assert max(sizes) - min(sizes) <= 10 and max(sizes) <= 32
