@@ -37,20 +37,15 @@ def assess(lake: Lake, sha256s: list[str]) -> tuple[pl.DataFrame, list[SuiteResu
     # GX's validation is Python holding the GIL on one core; the cross-row rules and the
     # parser's findings are Polars, which releases it: they run beside it on the other core.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-rules") as pool:
-        beside = pool.submit(
-            lambda: [
-                parser_findings(lake, sha256s, frames.project_budget),
-                table_findings(frames.project_budget, frames.indicator_target),
-            ]
-        )
+        parsed = pool.submit(parser_findings, lake, sha256s, frames.project_budget)
+        rules = pool.submit(table_findings, frames.project_budget, frames.indicator_target)
         suite_results = [
             validate(frames.project_budget, "silver_project_budget"),
             validate(frames.indicator_target, "silver_indicator_target"),
         ]
-        found, rules = beside.result()
-    findings = pl.concat([found, *(result.findings for result in suite_results), rules]).sort(
-        "source_sha256", "source_line", "rule_id", nulls_last=True
-    )
+        findings = pl.concat(
+            [parsed.result(), *(result.findings for result in suite_results), rules.result()]
+        ).sort("source_sha256", "source_line", "rule_id", nulls_last=True)
     lake.quality.write({"findings": findings}, lake.silver.metas(sha256s))
     return findings, suite_results
 

@@ -80,17 +80,20 @@ def _frames() -> Any:
 _setup = threading.Lock()
 
 
+def _batch_definition() -> Any:
+    with _setup:
+        return _frames()
+
+
 def warm_up() -> None:
     """Import GX and build its context now: a long-lived process (a Dask worker) pays this when
     it starts, not inside the first run it serves."""
-    with _setup:
-        _frames()
+    _batch_definition()
 
 
 def _suite(suite_name: str) -> Any:
     """The suite, built once per process from its committed JSON."""
     with _setup:
-        _frames()
         return _built_suite(suite_name)
 
 
@@ -117,7 +120,7 @@ def _built_suite(suite_name: str) -> Any:
 
 def _run(frame: pl.DataFrame, suite: Any, result_format: dict[str, Any]) -> list[Any]:
     """The suite's results over `frame`, handed to GX as pandas with Arrow-backed columns."""
-    batch = _frames().get_batch(
+    batch = _batch_definition().get_batch(
         batch_parameters={"dataframe": frame.to_pandas(use_pyarrow_extension_array=True)}
     )
     return batch.validate(suite, result_format=result_format).results

@@ -10,6 +10,7 @@ discard it. The run lock is taken once per run and held to its end.
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -109,8 +110,7 @@ def batches(
     sizes = dict(zip(inventory["sha256"], inventory["size"], strict=True))
     ordered = sorted(todo.items(), key=lambda item: item[1])
     total = sum(sizes[sha256] for sha256, _ in ordered)
-    count = max(1, -(-total // limit))
-    count = -(-count // workers) * workers
+    count = math.ceil(max(1, math.ceil(total / limit)) / workers) * workers
     share = max(total, 1) / count
     result: list[list[tuple[str, str]]] = [[] for _ in range(count)]
     start = 0

@@ -34,10 +34,15 @@ NO_SILVER = (
 )
 
 
-def _register_scope(con: duckdb.DuckDBPyConnection, lake: Lake, versions: Sequence[str]) -> None:
-    """Temp views the SQL rules read: the versions this load published and their silver rows."""
+def _register_versions(con: duckdb.DuckDBPyConnection, versions: Sequence[str]) -> None:
+    """`loaded_version`: the versions this load published (every rule's scope)."""
     loaded = pl.DataFrame({"source_sha256": list(versions)}, schema={"source_sha256": pl.String})
     con.register("loaded_version", loaded.to_arrow())
+
+
+def _register_scope(con: duckdb.DuckDBPyConnection, lake: Lake, versions: Sequence[str]) -> None:
+    """Temp views the SQL rules read: the versions this load published and their silver rows."""
+    _register_versions(con, versions)
     for view, (entity, columns) in SILVER_VIEWS.items():
         found = lake.silver.sources(versions, entity)
         source = select_sql(found) if found else NO_SILVER
@@ -112,7 +117,7 @@ def check_all(
             gx_rules = by_engine.get("gx", [])
             validated = None
             if versions:
-                _register_scope(con, lake, versions)
+                _register_versions(con, versions)
                 validated = _gx_rules(con, gx_rules, [] if records is None else records)
             found = running.result()
         for rule_id in gx_rules:
