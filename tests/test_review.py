@@ -4,6 +4,7 @@ a corrected copy of the sample, the year-over-year rules on a second year, and t
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from decimal import Decimal
@@ -20,6 +21,7 @@ from assets.lake import Lake
 from expectations.catalogue import rules
 from tests.browser import chromium, screenshot
 from tests.conftest import SAMPLE_NAME, Workspace, replace_line
+from warehouse import report
 from warehouse import review as review_module
 from warehouse.load import build_fingerprint
 from warehouse.query import answer
@@ -364,6 +366,16 @@ def test_the_report_renders_in_headless_chromium(loaded_sample: Workspace, tmp_p
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
 
 
+def _other_unit(sample_text: str) -> bytes:
+    """The sample's first table, delivered by another unit (118001) for another project."""
+    return (
+        "\n".join(sample_text.split("\n")[2:19])
+        .replace("117001-拉萨市民族事务委员会本级", "118001-拉萨市文化局本级")
+        .replace("54010024T000001414726", "54010024T000009999999")
+        .encode()
+    )
+
+
 def test_the_report_redraws_only_the_pages_whose_review_changed(
     workspace: Workspace, sample_text: str
 ):
@@ -372,12 +384,7 @@ def test_the_report_redraws_only_the_pages_whose_review_changed(
     folder = workspace.settings.review_report_dir
     first = folder / page_name("117001", 2024)
     drawn = first.stat().st_mtime_ns
-    other_unit = (
-        "\n".join(sample_text.split("\n")[2:19])
-        .replace("117001-拉萨市民族事务委员会本级", "118001-拉萨市文化局本级")
-        .replace("54010024T000001414726", "54010024T000009999999")
-    )
-    workspace.deliver("other_unit.txt", other_unit.encode())
+    workspace.deliver("other_unit.txt", _other_unit(sample_text))
     workspace.run()
     assert (folder / page_name("118001", 2024)).exists()
     assert first.stat().st_mtime_ns == drawn  # its projects were not reviewed again
@@ -386,6 +393,29 @@ def test_the_report_redraws_only_the_pages_whose_review_changed(
         ("117001", "9"),
         ("118001", "1"),
     ]
+
+
+def test_pages_drawn_a_few_projects_at_a_time_equal_pages_drawn_at_once(
+    workspace: Workspace, sample_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The report makes its pages' text a run of unit-years at a time (its memory): the pages
+    are the same however the runs are cut."""
+    workspace.deliver(SAMPLE_NAME, sample_text.encode())
+    workspace.deliver("other_unit.txt", _other_unit(sample_text))
+    workspace.run()
+
+    def drawn(folder: Path) -> dict[str, str]:
+        report.write_report(workspace.settings.warehouse_path, folder)
+        return {
+            page.name: re.sub(r"generated [0-9-]+ [0-9:]+", "", page.read_text(encoding="utf-8"))
+            for page in folder.glob("*.html")
+        }
+
+    at_once = drawn(tmp_path / "at_once")
+    monkeypatch.setattr(report, "DRAW_PROJECTS", 1)
+    one_by_one = drawn(tmp_path / "one_by_one")
+    assert one_by_one == at_once
+    assert sorted(at_once) == [page_name("117001", 2024), page_name("118001", 2024), "index.html"]
 
 
 # Pieces annual goals are written from: money words, counting units, digits, punctuation.

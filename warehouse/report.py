@@ -24,6 +24,9 @@ from warehouse.query import SURPLUS_ZEROS, reading
 
 # The most bars a chart draws; the table below it lists every project.
 CHART_BARS = 40
+# About how many project-years' pages are drawn at a time: the pages' text is made a run at a
+# time (100k project-years' 160 MB of pages drawn at once peaked near 1.1 GB).
+DRAW_PROJECTS = 25_000
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#689f38", "C": "#f9a825", "D": "#c62828"}
 STAMP = "report.json"
 
@@ -180,7 +183,9 @@ def finding_rows(findings: pl.DataFrame) -> pl.DataFrame:
         *(rule, line, escaped("rule_title"), rule, escaped("project_name")),
         *(escaped("source_file"), line, text, escaped("message")),
     )
-    return rows_per_page(findings, ["project_code", "source_line", "rule_id"], row, "finding_rows")
+    # ties (two findings of one rule on one line) by what they show: the same order every time
+    order = ["project_code", "source_line", "rule_id", "evidence", "value", "message"]
+    return rows_per_page(findings, order, row, "finding_rows")
 
 
 Charts = tuple[list[Bar], list[Bar], int]
@@ -381,33 +386,7 @@ def _drawn(con: duckdb.DuckDBPyConnection, folder: Path) -> ReportOutcome:
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     folder.mkdir(parents=True, exist_ok=True)
     if stale.height:
-        chosen = ", ".join(
-            f"('{code.replace(chr(39), chr(39) * 2)}', {year})"
-            for code, year in stale.select("unit_code", "year").iter_rows()
-        )
-        where = "" if stale.height == units.height else f"WHERE (unit_code, year) IN ({chosen})"
-        reviews = con.sql(f"SELECT * FROM v_target_review {where}").pl()
-        findings = con.sql(f"SELECT * FROM v_review_findings {where}").pl()
-        reviews, findings = reviews.with_columns(PAGE), findings.with_columns(PAGE)
-        parts = (
-            stale.join(project_rows(reviews), on="page", how="left")
-            .join(finding_rows(findings), on="page", how="left")
-            .with_columns(
-                pl.col("project_rows", "finding_rows").fill_null("").cast(pl.Binary),
-                pl.col("finding_rows_count").fill_null(0),
-            )
-        )
-        bars = chart_bars(reviews)
-        for unit in parts.iter_rows(named=True):
-            page = unit_year_page(
-                unit,
-                unit["project_rows"],
-                unit["finding_rows"],
-                unit["finding_rows_count"],
-                bars.get(unit["page"], ([], [], 0)),
-                generated,
-            )
-            write_bytes_atomic(folder / unit["page"], page)
+        _draw(con, folder, stale, units.height == stale.height, generated)
     pages = dict(units.select("page", "projects").iter_rows())
     for gone in folder.glob("*.html"):
         if gone.name != index.name and gone.name not in pages:
@@ -415,3 +394,62 @@ def _drawn(con: duckdb.DuckDBPyConnection, folder: Path) -> ReportOutcome:
     write_text_atomic(index, index_page(units, generated))
     write_text_atomic(folder / STAMP, json.dumps({"reviewed_at": latest, "pages": pages}))
     return ReportOutcome(index, len(pages), written=True)
+
+
+def _draw(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    stale: pl.DataFrame,
+    everything: bool,
+    generated: str,
+) -> None:
+    """Draw the pages of these unit-years (`everything`: every unit-year there is). Their rows
+    are read once; the pages' text, which is larger, is made a run of pages at a time."""
+    where = ""
+    if not everything:
+        con.register("drawn_unit_year", stale.select("unit_code", "year").to_arrow())
+        where = "SEMI JOIN drawn_unit_year USING (unit_code, year)"
+    try:
+        reviews, findings = (
+            con.sql(f"SELECT * FROM {view} {where}").pl().with_columns(PAGE)
+            for view in ("v_target_review", "v_review_findings")
+        )
+    finally:
+        if not everything:
+            con.unregister("drawn_unit_year")
+    before = pl.col("projects").cum_sum() - pl.col("projects")
+    runs = stale.with_columns((before // DRAW_PROJECTS).alias("run"))
+    run_of_page = runs.select("page", "run")
+    reviews, findings = (frame.join(run_of_page, on="page") for frame in (reviews, findings))
+    for (run,), pages in runs.group_by("run", maintain_order=True):
+        of_run = pl.col("run") == run
+        _draw_pages(folder, pages, reviews.filter(of_run), findings.filter(of_run), generated)
+
+
+def _draw_pages(
+    folder: Path,
+    pages: pl.DataFrame,
+    reviews: pl.DataFrame,
+    findings: pl.DataFrame,
+    generated: str,
+) -> None:
+    """Write the pages of some unit-years from their reviews and findings."""
+    parts = (
+        pages.join(project_rows(reviews), on="page", how="left")
+        .join(finding_rows(findings), on="page", how="left")
+        .with_columns(
+            pl.col("project_rows", "finding_rows").fill_null("").cast(pl.Binary),
+            pl.col("finding_rows_count").fill_null(0),
+        )
+    )
+    bars = chart_bars(reviews)
+    for unit in parts.iter_rows(named=True):
+        page = unit_year_page(
+            unit,
+            unit["project_rows"],
+            unit["finding_rows"],
+            unit["finding_rows_count"],
+            bars.get(unit["page"], ([], [], 0)),
+            generated,
+        )
+        write_bytes_atomic(folder / unit["page"], page)
