@@ -194,7 +194,8 @@ Charts = tuple[list[Bar], list[Bar], int]
 def chart_bars(reviews: pl.DataFrame) -> dict[str, Charts]:
     """Per page, the bars of its two charts (the largest budgets, the lowest scores)."""
     budget = (
-        reviews.sort("total_wan_yuan", descending=True, nulls_last=True)
+        # equal budgets by project code: the same bars every time
+        reviews.sort("total_wan_yuan", "project_code", descending=[True, False], nulls_last=True)
         .group_by("page", maintain_order=True)
         .agg(pl.col("project_name", "total_wan_yuan").head(CHART_BARS), pl.len().alias("n"))
     )
