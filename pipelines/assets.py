@@ -30,6 +30,9 @@ from pipelines.partitions import ONE_RUN
 from pipelines.resources import JixiaoPaths
 from warehouse.summary import summary as warehouse_summary
 
+# How long a publishing step waits for another run's publish to finish before it fails (and the
+# run is retried once): a first load of 100,000 tables publishes in about 10 s.
+PUBLISH_WAIT_SECONDS = 30 * 60.0
 WAREHOUSE_TABLES = {
     "dim_year": "Budget years (维度: 年度)",
     "dim_unit": "Budget units and their departments (维度: 单位)",
@@ -116,7 +119,12 @@ def warehouse(
     context: dg.AssetExecutionContext, paths: JixiaoPaths
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
     settings = paths.settings()
-    with runner.run_lock(settings):  # the writer's lock, for as long as the publish writes
+    # The writer's lock, for as long as the publish writes. Dagster's pool queues the publishing
+    # steps; two claims at the same instant can both be granted on a PostgreSQL instance (its
+    # slot queries run in autocommit, so the row lock ends before the slot is taken: seen in
+    # tests/test_scale.py, and in dagster-io/dagster#34092's review), and then the second step
+    # waits here for the first to finish.
+    with runner.run_lock(settings, wait=PUBLISH_WAIT_SECONDS):
         outcome = runner.publish(settings, runner.inventory_of(settings), run=run_label(context))
     guards = [spec for spec in _check_specs(set(WAREHOUSE_TABLES)) if spec.blocking]
     for spec in guards:
@@ -203,7 +211,7 @@ def target_review_report(
     context: dg.AssetExecutionContext, paths: JixiaoPaths
 ) -> dg.MaterializeResult:
     settings = paths.settings()
-    with runner.run_lock(settings):
+    with runner.run_lock(settings, wait=PUBLISH_WAIT_SECONDS):
         drawn = runner.review_report(settings)
     if drawn is None:
         context.log.info("review report: no warehouse yet")

@@ -10,8 +10,10 @@ discard it. The run lock is taken once per run and held to its end.
 from __future__ import annotations
 
 import fcntl
+import logging
 import math
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -38,6 +40,9 @@ BATCH_BYTES = 32 << 20
 # the columns the suites and rules read are loaded); 128 MB batches were 0.4 s slower.
 ASSESS_BATCH_BYTES = 256 << 20
 _HELD: set[Path] = set()
+# How often a writer waiting for the lock tries again.
+LOCK_RETRY_SECONDS = 0.2
+log = logging.getLogger("jixiao.runner")
 
 
 class RunInProgressError(RuntimeError):
@@ -49,8 +54,9 @@ class InvariantViolation(RuntimeError):
 
 
 @contextmanager
-def run_lock(settings: Settings) -> Iterator[None]:
-    """One run at a time per data folder; a second one refuses at once with a clear message.
+def run_lock(settings: Settings, wait: float = 0.0) -> Iterator[None]:
+    """One run at a time per data folder. A second one refuses at once with a clear message, or,
+    with `wait`, waits up to that many seconds for the lock (and says how long it waited).
     Held already by this process (the CLI holds it around the Dagster run): nothing to take."""
     path = settings.lock_path
     if path in _HELD:
@@ -58,14 +64,23 @@ def run_lock(settings: Settings) -> Iterator[None]:
         return
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise RunInProgressError(
-                f"another jixiao run ({holder}) is using {settings.data_dir}; try again later"
-            ) from error
+        began = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as error:
+                if time.monotonic() - began < wait:
+                    time.sleep(LOCK_RETRY_SECONDS)
+                    continue
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                raise RunInProgressError(
+                    f"another jixiao run ({holder}) is using {settings.data_dir}; try again later"
+                ) from error
+        waited = time.monotonic() - began
+        if waited >= LOCK_RETRY_SECONDS:  # a warning: the pool should have queued the writers
+            log.warning("waited %.1f s for the writer's lock on %s", waited, settings.data_dir)
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -332,6 +333,56 @@ def test_load_killed_mid_way_leaves_the_previous_warehouse(workspace: Workspace,
     summary = workspace.run()  # the next run recovers: stale staging is rebuilt
     assert summary.published
     assert workspace.sql("SELECT count(*) FROM fact_project_budget") == [(18,)]
+
+
+def test_a_publishing_step_waits_for_the_writer_lock(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
+):
+    """With a wait, the lock is taken once the other writer lets go, and the wait is logged;
+    past the wait, the same clear refusal as without one."""
+    from pipelines.runner import RunInProgressError, run_lock
+
+    def holder(seconds: float) -> subprocess.Popen:
+        held = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys, time, fcntl; f = open(sys.argv[1], 'a+'); fcntl.flock(f, "
+                "fcntl.LOCK_EX); f.write('pid holder'); f.flush(); print('locked', flush=True); "
+                "time.sleep(float(sys.argv[2]))",
+                str(workspace.settings.lock_path),
+                str(seconds),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert held.stdout.readline().strip() == "locked"
+        return held
+
+    workspace.data.mkdir(parents=True, exist_ok=True)
+    brief = holder(1.0)
+    try:
+        with (
+            caplog.at_level(logging.WARNING, logger="jixiao.runner"),
+            run_lock(workspace.settings, wait=60),
+        ):
+            assert brief.poll() is not None  # the holder had let go
+        assert "for the writer's lock" in caplog.text
+    finally:
+        brief.kill()
+        brief.wait()
+    long = holder(30.0)
+    try:
+        began = time.monotonic()
+        with (
+            pytest.raises(RunInProgressError, match="pid holder"),
+            run_lock(workspace.settings, wait=0.5),
+        ):
+            pass
+        assert 0.5 <= time.monotonic() - began < 5
+    finally:
+        long.kill()
+        long.wait()
 
 
 def test_two_runs_at_once_refuse_with_a_clear_message(workspace: Workspace, sample_bytes: bytes):
