@@ -11,6 +11,8 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -335,6 +337,32 @@ def test_load_killed_mid_way_leaves_the_previous_warehouse(workspace: Workspace,
     assert workspace.sql("SELECT count(*) FROM fact_project_budget") == [(18,)]
 
 
+@contextmanager
+def lock_held(workspace: Workspace, seconds: float) -> Iterator[subprocess.Popen]:
+    """Another process holding the data folder's writer lock for `seconds`, as another run
+    would ("pid holder" in the lock file)."""
+    workspace.data.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, fcntl; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX);"
+            " f.write('pid holder'); f.flush(); print('locked', flush=True);"
+            " time.sleep(float(sys.argv[2]))",
+            str(workspace.settings.lock_path),
+            str(seconds),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_a_publishing_step_waits_for_the_writer_lock(
     workspace: Workspace, caplog: pytest.LogCaptureFixture
 ):
@@ -342,37 +370,14 @@ def test_a_publishing_step_waits_for_the_writer_lock(
     past the wait, the same clear refusal as without one."""
     from pipelines.runner import RunInProgressError, run_lock
 
-    def holder(seconds: float) -> subprocess.Popen:
-        held = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys, time, fcntl; f = open(sys.argv[1], 'a+'); fcntl.flock(f, "
-                "fcntl.LOCK_EX); f.write('pid holder'); f.flush(); print('locked', flush=True); "
-                "time.sleep(float(sys.argv[2]))",
-                str(workspace.settings.lock_path),
-                str(seconds),
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert held.stdout.readline().strip() == "locked"
-        return held
-
-    workspace.data.mkdir(parents=True, exist_ok=True)
-    brief = holder(1.0)
-    try:
-        with (
-            caplog.at_level(logging.WARNING, logger="jixiao.runner"),
-            run_lock(workspace.settings, wait=60),
-        ):
-            assert brief.poll() is not None  # the holder had let go
-        assert "for the writer's lock" in caplog.text
-    finally:
-        brief.kill()
-        brief.wait()
-    long = holder(30.0)
-    try:
+    with (
+        lock_held(workspace, 1.0) as brief,
+        caplog.at_level(logging.WARNING, logger="jixiao.runner"),
+        run_lock(workspace.settings, wait=60),
+    ):
+        assert brief.poll() is not None  # the holder had let go
+    assert "for the writer's lock" in caplog.text
+    with lock_held(workspace, 30.0):
         began = time.monotonic()
         with (
             pytest.raises(RunInProgressError, match="pid holder"),
@@ -380,29 +385,13 @@ def test_a_publishing_step_waits_for_the_writer_lock(
         ):
             pass
         assert 0.5 <= time.monotonic() - began < 5
-    finally:
-        long.kill()
-        long.wait()
 
 
 def test_two_runs_at_once_refuse_with_a_clear_message(workspace: Workspace, sample_bytes: bytes):
     from pipelines.runner import RunInProgressError, run_lock
 
     workspace.deliver(SAMPLE_NAME, sample_bytes)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time, fcntl; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX);"
-            " f.write('pid holder'); f.flush(); print('locked', flush=True); time.sleep(30)",
-            str(workspace.settings.lock_path),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        workspace.data.mkdir(parents=True, exist_ok=True)
-        assert holder.stdout.readline().strip() == "locked"
+    with lock_held(workspace, 30.0):
         with (
             pytest.raises(RunInProgressError, match="another jixiao run"),
             run_lock(workspace.settings),
@@ -411,9 +400,6 @@ def test_two_runs_at_once_refuse_with_a_clear_message(workspace: Workspace, samp
         with pytest.raises(RunInProgressError):
             workspace.run()
         assert not workspace.settings.warehouse_path.exists()
-    finally:
-        holder.kill()
-        holder.wait()
     assert workspace.run().published
 
 

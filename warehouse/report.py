@@ -387,7 +387,7 @@ def _drawn(con: duckdb.DuckDBPyConnection, folder: Path) -> ReportOutcome:
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     folder.mkdir(parents=True, exist_ok=True)
     if stale.height:
-        _draw(con, folder, stale, units.height == stale.height, generated)
+        _draw(con, folder, stale, generated)
     pages = dict(units.select("page", "projects").iter_rows())
     for gone in folder.glob("*.html"):
         if gone.name != index.name and gone.name not in pages:
@@ -398,26 +398,20 @@ def _drawn(con: duckdb.DuckDBPyConnection, folder: Path) -> ReportOutcome:
 
 
 def _draw(
-    con: duckdb.DuckDBPyConnection,
-    folder: Path,
-    stale: pl.DataFrame,
-    everything: bool,
-    generated: str,
+    con: duckdb.DuckDBPyConnection, folder: Path, stale: pl.DataFrame, generated: str
 ) -> None:
-    """Draw the pages of these unit-years (`everything`: every unit-year there is). Their rows
-    are read once; the pages' text, which is larger, is made a run of pages at a time."""
-    where = ""
-    if not everything:
-        con.register("drawn_unit_year", stale.select("unit_code", "year").to_arrow())
-        where = "SEMI JOIN drawn_unit_year USING (unit_code, year)"
+    """Draw the pages of these unit-years. Their rows are read once; the pages' text, which is
+    larger, is made a run of pages at a time."""
+    con.register("drawn_unit_year", stale.select("unit_code", "year").to_arrow())
     try:
         reviews, findings = (
-            con.sql(f"SELECT * FROM {view} {where}").pl().with_columns(PAGE)
+            con.sql(f"SELECT * FROM {view} SEMI JOIN drawn_unit_year USING (unit_code, year)")
+            .pl()
+            .with_columns(PAGE)
             for view in ("v_target_review", "v_review_findings")
         )
     finally:
-        if not everything:
-            con.unregister("drawn_unit_year")
+        con.unregister("drawn_unit_year")
     before = pl.col("projects").cum_sum() - pl.col("projects")
     runs = stale.with_columns((before // DRAW_PROJECTS).alias("run"))
     run_of_page = runs.select("page", "run")
